@@ -1,0 +1,28 @@
+/* parsers_all.h - entry points of every parser, and the table rows parsers.c assembles.
+ *
+ * Each group below belongs to one set of parser files; add a parser by declaring its two
+ * functions and adding its row to the group's PARSERS_* macro. Kinds whose text has nothing
+ * to offer beyond lines use text_sniff_never/text_parse (lines only).
+ */
+#pragma once
+
+#include "parse/parse.h"
+
+/* text.c: lines only, for SOURCE_TEXT and kinds not yet parsed beyond lines */
+int text_sniff_never(struct str text);
+int text_parse(struct str text, struct parse_out *out, struct error *err);
+
+/* ---- logs ---- */
+#define PARSERS_LOGS
+
+/* ---- host text ---- */
+#define PARSERS_HOST
+
+/* ---- PCI ---- */
+#define PARSERS_PCI
+
+/* ---- VMs and ROMs ---- */
+#define PARSERS_VM
+
+/* ---- bundle files ---- */
+#define PARSERS_BUNDLE { SOURCE_TEXT, "text", text_sniff_never, text_parse },
