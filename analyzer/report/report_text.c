@@ -1,0 +1,302 @@
+/* report_text.c - the terminal report: the top causes first, each with why (evidence grouped
+ * by the clause that matched, with its weight) and what to do (the fix), then what was ruled
+ * out, what could not be checked and how to supply it, the inputs and the warnings.
+ *
+ * ANSI colour only when the caller asks (report_write() asks when the output is a TTY and
+ * NO_COLOR is unset). User-controlled text never carries escapes through: report_util_put()
+ * shows control bytes as \xNN.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "common/limits.h"
+#include "common/sbuf.h"
+#include "rank/result.h"
+#include "report.h"
+#include "report_util.h"
+
+#define ANSI_RESET  "\033[0m"
+#define ANSI_BOLD   "\033[1m"
+#define ANSI_DIM    "\033[2m"
+#define ANSI_RED    "\033[31m"
+#define ANSI_GREEN  "\033[32m"
+#define ANSI_YELLOW "\033[33m"
+#define ANSI_CYAN   "\033[36m"
+
+struct text_out {
+	struct sbuf *sb;
+	bool colour;
+};
+
+static void style(struct text_out *t, const char *code)
+{
+	if (t->colour)
+		sbuf_addstr(t->sb, code);
+}
+
+static void heading(struct text_out *t, const char *title)
+{
+	sbuf_addch(t->sb, '\n');
+	style(t, ANSI_BOLD ANSI_CYAN);
+	sbuf_addstr(t->sb, title);
+	style(t, ANSI_RESET);
+	sbuf_addch(t->sb, '\n');
+}
+
+static const char *severity_colour(enum severity s)
+{
+	switch (s) {
+	case SEV_BLOCKER:
+	case SEV_ERROR:
+		return ANSI_RED;
+	case SEV_WARNING:
+		return ANSI_YELLOW;
+	case SEV_INFO:
+		break;
+	}
+	return ANSI_GREEN;
+}
+
+static void put_count(struct sbuf *sb, size_t n, const char *one, const char *many)
+{
+	sbuf_addf(sb, "%zu %s", n, n == 1 ? one : many);
+}
+
+static void put_summary(struct text_out *t, const struct result *res)
+{
+	style(t, ANSI_BOLD);
+	sbuf_addstr(t->sb, "vfio-doctor " VD_VERSION);
+	style(t, ANSI_RESET);
+	sbuf_addstr(t->sb, ": ");
+	if (res->n_findings == 0)
+		sbuf_addstr(t->sb, "no known cause found");
+	else
+		put_count(t->sb, res->n_findings, "possible cause", "possible causes");
+	sbuf_addstr(t->sb, ", ");
+	put_count(t->sb, res->n_ruled_out, "ruled out", "ruled out");
+	sbuf_addstr(t->sb, ", ");
+	put_count(t->sb, res->n_unchecked, "could not be checked", "could not be checked");
+	sbuf_addstr(t->sb, " (");
+	put_count(t->sb, res->n_inputs, "input", "inputs");
+	sbuf_addstr(t->sb, ")\n");
+	if (res->host_summary && *res->host_summary) {
+		sbuf_addstr(t->sb, "host: ");
+		report_util_put(t->sb, res->host_summary, 0, NULL);
+		sbuf_addch(t->sb, '\n');
+	}
+}
+
+/* Evidence grouped by consecutive clause: the clause and its weight once, its lines under it. */
+static void put_evidence(struct text_out *t, const struct finding *f)
+{
+	size_t shown = report_util_evidence_shown(f);
+	size_t hidden = report_util_evidence_hidden(f);
+	const char *prev_clause = NULL;
+	double prev_weight = 0;
+
+	if (shown == 0 && hidden == 0)
+		return;
+	sbuf_addstr(t->sb, "    evidence:\n");
+	for (size_t i = 0; i < shown; i++) {
+		const struct evidence *e = &f->evidence[i];
+		bool same = i > 0 && prev_weight == e->weight &&
+			    ((!prev_clause && !e->clause) ||
+			     (prev_clause && e->clause && strcmp(prev_clause, e->clause) == 0));
+
+		if (!same && (e->clause || e->weight != 0)) {
+			sbuf_addstr(t->sb, "      ");
+			style(t, ANSI_DIM);
+			report_util_put(t->sb, e->clause ? e->clause : "(clause)", 0, NULL);
+			sbuf_addf(t->sb, " (%+.1f)", e->weight);
+			style(t, ANSI_RESET);
+			sbuf_addch(t->sb, '\n');
+		}
+		prev_clause = e->clause;
+		prev_weight = e->weight;
+		sbuf_addstr(t->sb, "        ");
+		report_util_put_evidence(t->sb, e, 0);
+		sbuf_addch(t->sb, '\n');
+	}
+	if (hidden)
+		sbuf_addf(t->sb, "        ... and %zu more\n", hidden);
+}
+
+static void put_list(struct text_out *t, const char *label, const char *const *items, size_t n)
+{
+	if (n == 0)
+		return;
+	sbuf_addf(t->sb, "    %s:\n", label);
+	for (size_t i = 0; i < n; i++) {
+		sbuf_addstr(t->sb, "      ");
+		report_util_put(t->sb, items[i], 0, NULL);
+		sbuf_addch(t->sb, '\n');
+	}
+}
+
+static void put_finding(struct text_out *t, const struct finding *f, size_t rank)
+{
+	sbuf_addch(t->sb, '\n');
+	style(t, ANSI_BOLD);
+	sbuf_addf(t->sb, "#%zu ", rank);
+	report_util_put(t->sb, f->title ? f->title : f->id, 0, NULL);
+	style(t, ANSI_RESET);
+	sbuf_addch(t->sb, '\n');
+	sbuf_addf(t->sb, "    confidence: %d%%", report_util_percent(f->confidence));
+	if (f->label && *f->label) {
+		sbuf_addstr(t->sb, " (");
+		report_util_put(t->sb, f->label, 0, NULL);
+		sbuf_addch(t->sb, ')');
+	}
+	sbuf_addstr(t->sb, "  severity: ");
+	style(t, severity_colour(f->severity));
+	sbuf_addstr(t->sb, severity_name(f->severity));
+	style(t, ANSI_RESET);
+	sbuf_addstr(t->sb, "  cause: ");
+	report_util_put(t->sb, f->id, 0, NULL);
+	if (f->category && *f->category) {
+		sbuf_addstr(t->sb, " [");
+		report_util_put(t->sb, f->category, 0, NULL);
+		sbuf_addch(t->sb, ']');
+	}
+	sbuf_addstr(t->sb, "\n    subject: ");
+	report_util_put_subject(t->sb, f, 0);
+	sbuf_addch(t->sb, '\n');
+	put_list(t, "explains", f->symptoms, f->n_symptoms);
+	put_evidence(t, f);
+	if (f->fix && *f->fix) {
+		sbuf_addstr(t->sb, "    fix:\n        ");
+		style(t, ANSI_BOLD);
+		report_util_put(t->sb, f->fix, PUT_NEWLINES | PUT_INDENT, "        ");
+		style(t, ANSI_RESET);
+		if (f->fix[strlen(f->fix) - 1] != '\n')
+			sbuf_addch(t->sb, '\n');
+	}
+	put_list(t, "references", f->references, f->n_references);
+	if (f->suppressed_by && *f->suppressed_by) {
+		sbuf_addstr(t->sb, "    explained by: ");
+		report_util_put(t->sb, f->suppressed_by, 0, NULL);
+		sbuf_addch(t->sb, '\n');
+	}
+}
+
+static void put_ruled_out(struct text_out *t, const struct result *res)
+{
+	if (res->n_ruled_out == 0)
+		return;
+	heading(t, "Ruled out");
+	for (size_t i = 0; i < res->n_ruled_out; i++) {
+		const struct finding *f = &res->ruled_out[i];
+
+		sbuf_addstr(t->sb, "  - ");
+		report_util_put(t->sb, f->title ? f->title : f->id, 0, NULL);
+		sbuf_addstr(t->sb, " (");
+		report_util_put(t->sb, f->id, 0, NULL);
+		sbuf_addstr(t->sb, ", ");
+		report_util_put_subject(t->sb, f, 0);
+		sbuf_addstr(t->sb, ")\n");
+		if (f->ruled_out_reason && *f->ruled_out_reason) {
+			sbuf_addstr(t->sb, "      because: ");
+			report_util_put(t->sb, f->ruled_out_reason, 0, NULL);
+			sbuf_addch(t->sb, '\n');
+		}
+		for (size_t j = 0; j < report_util_evidence_shown(f); j++) {
+			sbuf_addstr(t->sb, "      ");
+			report_util_put_evidence(t->sb, &f->evidence[j], 0);
+			sbuf_addch(t->sb, '\n');
+		}
+		if (report_util_evidence_hidden(f))
+			sbuf_addf(t->sb, "      ... and %zu more\n",
+				  report_util_evidence_hidden(f));
+	}
+}
+
+static void put_unchecked(struct text_out *t, const struct result *res)
+{
+	if (res->n_unchecked == 0)
+		return;
+	heading(t, "Could not check");
+	for (size_t i = 0; i < res->n_unchecked; i++) {
+		const struct unchecked *u = &res->unchecked[i];
+
+		sbuf_addstr(t->sb, "  - ");
+		report_util_put(t->sb, u->title ? u->title : u->id, 0, NULL);
+		sbuf_addstr(t->sb, " (");
+		report_util_put(t->sb, u->id, 0, NULL);
+		sbuf_addstr(t->sb, ")\n");
+		if (u->missing && *u->missing) {
+			sbuf_addstr(t->sb, "      missing: ");
+			report_util_put(t->sb, u->missing, 0, NULL);
+			sbuf_addch(t->sb, '\n');
+		}
+		if (u->command && *u->command) {
+			sbuf_addstr(t->sb, "      run: ");
+			style(t, ANSI_BOLD);
+			report_util_put(t->sb, u->command, 0, NULL);
+			style(t, ANSI_RESET);
+			sbuf_addch(t->sb, '\n');
+		}
+	}
+}
+
+static void put_inputs(struct text_out *t, const struct result *res)
+{
+	if (res->n_inputs == 0)
+		return;
+	heading(t, "Inputs");
+	for (size_t i = 0; i < res->n_inputs; i++) {
+		const struct input_info *in = &res->inputs[i];
+
+		sbuf_addstr(t->sb, "  ");
+		report_util_put(t->sb, in->path ? in->path : "-", 0, NULL);
+		sbuf_addstr(t->sb, "  ");
+		report_util_put(t->sb, in->kind ? in->kind : "unknown", 0, NULL);
+		if (in->first_line || in->last_line)
+			sbuf_addf(t->sb, "  lines %u-%u", (unsigned)in->first_line,
+				  (unsigned)in->last_line);
+		sbuf_addf(t->sb, "  %" PRIu64 " bytes\n", in->bytes);
+	}
+}
+
+static void put_warnings(struct text_out *t, const struct result *res)
+{
+	if (res->n_warnings == 0)
+		return;
+	heading(t, "Warnings");
+	for (size_t i = 0; i < res->n_warnings; i++) {
+		const struct result_warning *w = &res->warnings[i];
+
+		sbuf_addstr(t->sb, "  ");
+		if (w->path && *w->path) {
+			report_util_put(t->sb, w->path, 0, NULL);
+			if (w->line)
+				sbuf_addf(t->sb, ":%u", (unsigned)w->line);
+			sbuf_addstr(t->sb, ": ");
+		}
+		report_util_put(t->sb, w->message, 0, NULL);
+		sbuf_addch(t->sb, '\n');
+	}
+}
+
+void report_text_render(const struct result *res, bool colour, struct sbuf *sb)
+{
+	struct text_out t = { .sb = sb, .colour = colour };
+
+	put_summary(&t, res);
+	if (res->n_findings == 0) {
+		sbuf_addstr(sb,
+			    "\nNo known cause of a passthrough problem was found in the inputs.\n");
+		if (res->n_unchecked)
+			sbuf_addstr(
+				sb,
+				"Some causes could not be checked; the commands below supply what "
+				"they need.\n");
+	} else {
+		heading(&t, "Most likely causes, best first");
+	}
+	for (size_t i = 0; i < res->n_findings && !sbuf_failed(sb); i++)
+		put_finding(&t, &res->findings[i], i + 1);
+	put_ruled_out(&t, res);
+	put_unchecked(&t, res);
+	put_inputs(&t, res);
+	put_warnings(&t, res);
+}
