@@ -194,15 +194,15 @@ static void put_finding(struct sbuf *sb, const struct finding *f, size_t rank)
 		text(sb, f->label);
 	}
 	sbuf_addstr(sb, ")\n\n");
-	sbuf_addstr(sb, "Severity: ");
+	sbuf_addstr(sb, "- Severity: ");
 	sbuf_addstr(sb, severity_name(f->severity));
-	sbuf_addstr(sb, " · Subject: ");
+	sbuf_addstr(sb, "\n- Subject: ");
 	report_util_put_subject(sb, f, PUT_MARKDOWN);
-	sbuf_addstr(sb, " · Cause: ");
+	sbuf_addstr(sb, "\n- Cause: ");
 	code_span(sb, f->id ? f->id : "");
 	sbuf_addstr(sb, "\n");
 	if (f->n_symptoms) {
-		sbuf_addstr(sb, "Explains: ");
+		sbuf_addstr(sb, "- Explains: ");
 		for (size_t i = 0; i < f->n_symptoms; i++) {
 			if (i)
 				sbuf_addstr(sb, ", ");

@@ -295,8 +295,14 @@ void report_text_render(const struct result *res, bool colour, struct sbuf *sb)
 	}
 	for (size_t i = 0; i < res->n_findings && !sbuf_failed(sb); i++)
 		put_finding(&t, &res->findings[i], i + 1);
-	put_ruled_out(&t, res);
-	put_unchecked(&t, res);
+	if (res->n_findings == 0) {
+		put_unchecked(&t,
+			      res); /* what to supply next matters most when nothing was found */
+		put_ruled_out(&t, res);
+	} else {
+		put_ruled_out(&t, res);
+		put_unchecked(&t, res);
+	}
 	put_inputs(&t, res);
 	put_warnings(&t, res);
 }
