@@ -49,7 +49,10 @@ struct pci_caps {
 	uint8_t n_rebar;
 	struct pci_rebar rebar[PCI_MAX_REBAR];
 
+	bool rebar_invalid; /* the first control register names 0 or more than 6 BARs */
+
 	bool has_sriov;
+	bool header_only;   /* fewer bytes than the capability lists need (non-root: 64) */
 	const char *broken; /* static text naming why a walk stopped early, or NULL */
 };
 

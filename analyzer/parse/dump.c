@@ -91,7 +91,13 @@ static void dump_caps(struct sbuf *sb, const struct pci_caps *c)
 	for (unsigned i = 0; c->has_rebar && i < c->n_rebar && i < PCI_MAX_REBAR; i++)
 		sbuf_addf(sb, " rebar%u=%" PRIu64 "/%#" PRIx64, c->rebar[i].bar,
 			  c->rebar[i].current, c->rebar[i].supported);
+	if (c->has_rebar && !c->n_rebar)
+		sbuf_addstr(sb, c->rebar_invalid ? " rebar=invalid" : " rebar=none");
 	put_flag(sb, "sriov", c->has_sriov);
+	if (c->header_type)
+		sbuf_addf(sb, " hdr=%#x", c->header_type);
+	put_flag(sb, "mf", c->multifunction);
+	put_flag(sb, "header_only", c->header_only);
 	if (c->broken)
 		sbuf_addf(sb, " broken=\"%s\"", c->broken);
 	sbuf_addch(sb, '\n');

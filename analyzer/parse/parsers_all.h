@@ -19,7 +19,11 @@ int text_parse(struct str text, struct parse_out *out, struct error *err);
 #define PARSERS_HOST
 
 /* ---- PCI ---- */
-#define PARSERS_PCI
+/* lspci.c: lspci at any verbosity, hex dumps decoded into the device's caps */
+int lspci_sniff(struct str text);
+int lspci_parse(struct str text, struct parse_out *out, struct error *err);
+
+#define PARSERS_PCI { SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },
 
 /* ---- VMs and ROMs ---- */
 #define PARSERS_VM
