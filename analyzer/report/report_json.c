@@ -123,7 +123,7 @@ static void put_finding(struct jw *w, const struct finding *f, size_t rank, bool
 	kv_str_array(w, "symptoms", f->symptoms, f->n_symptoms);
 	key(w, "evidence");
 	jopen(w, '[');
-	for (size_t i = 0; i < f->n_evidence; i++)
+	for (size_t i = 0; i < f->n_evidence && i < MAX_EVIDENCE; i++)
 		put_evidence(w, &f->evidence[i]);
 	jclose(w, ']');
 	kv_u64(w, "evidence_total",
