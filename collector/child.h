@@ -1,0 +1,39 @@
+/* child.h - run one bounded piece of work in a child process: a function (a read that may
+ * block on a wedged device or a FIFO) or a command, with a deadline and an output cap.
+ *
+ * The child gets its own process group; at the deadline or when the output passes the cap the
+ * whole group is killed with SIGKILL, so a stuck read or a runaway command costs one item, not
+ * the run. A child stuck in the kernel (uninterruptible sleep) cannot be reaped: it is left
+ * behind, not waited for. Output arrives through a pipe into co->out (capped at cap bytes; one
+ * byte more means truncated) and, for commands, stderr into co->err (first 4 KiB).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/sbuf.h"
+
+struct child_out {
+	struct sbuf out;
+	struct sbuf err;
+	int exit_code;	 /* exit status, or -1 when killed or not reaped */
+	int term_signal; /* the signal that ended it, 0 if none */
+	bool timed_out;
+	bool truncated;
+	long duration_ms;
+};
+
+/* Initialises co (both buffers empty); call child_out_release() after. */
+void child_out_init(struct child_out *co);
+void child_out_release(struct child_out *co);
+
+/* Runs fn(arg, fd) in a child; fn writes its output to fd and returns the exit status. */
+int child_run_fn(int (*fn)(void *arg, int fd), void *arg, size_t cap, long timeout_ms,
+		 struct child_out *co);
+/* Runs path with argv and a minimal environment (LC_ALL=C, fixed PATH), stdin /dev/null. */
+int child_run_exec(const char *path, char *const argv[], size_t cap, long timeout_ms,
+		   struct child_out *co);
+
+/* Milliseconds on the monotonic clock. */
+long child_now_ms(void);

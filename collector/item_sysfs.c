@@ -1,0 +1,210 @@
+/* item_sysfs.c - sorted directory listings, readlink, and who holds /dev/vfio: the
+ * name-only reads of the collector. */
+#include "item_sysfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/banned.h"
+#include "common/limits.h"
+#include "common/xalloc.h"
+
+void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	VEC_FREE(l);
+}
+
+void strlist_push(struct strlist *l, const char *s)
+{
+	*VEC_PUSH(l) = xstrdup(s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dir_list(const char *dir, struct strlist *out, size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t first = out->n;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL && out->n - first < max) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		strlist_push(out, e->d_name);
+	}
+	closedir(d);
+	qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+char *link_target(const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static char *read_comm(const char *root, const char *pid)
+{
+	char path[4200], buf[64];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/proc/%s/comm", root, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return xstrdup("?");
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == ' ')
+			*p = '_';
+	return xstrdup(buf);
+}
+
+/* Adds every (entry, pid) pair where one of pid's fds points at root's /dev/vfio/<entry>. */
+static void scan_pid(const char *root, const char *pid, const struct strlist *entries,
+		     struct holders *h)
+{
+	char dir[4200];
+	struct strlist fds = { 0 };
+
+	snprintf(dir, sizeof(dir), "%s/proc/%s/fd", root, pid);
+	if (dir_list(dir, &fds, COLLECT_MAX_FDS_PER_PROC) < 0) {
+		if (errno == EACCES || errno == EPERM)
+			h->complete = false;
+		return;
+	}
+	for (size_t i = 0; i < fds.n; i++) {
+		char path[4400];
+		char *t;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, fds.v[i]);
+		t = link_target(path);
+		if (!t)
+			continue;
+		if (strncmp(t, "/dev/vfio/", 10) == 0) {
+			for (size_t j = 0; j < entries->n; j++) {
+				struct vfio_holder *v;
+				bool dup = false;
+
+				if (strcmp(t + 10, entries->v[j]) != 0)
+					continue;
+				for (size_t k = 0; k < h->v.n; k++)
+					dup = dup || (strcmp(h->v.v[k].entry, entries->v[j]) == 0 &&
+						      h->v.v[k].pid == (int)strtol(pid, NULL, 10));
+				if (dup)
+					continue;
+				v = VEC_PUSH(&h->v);
+				v->entry = xstrdup(entries->v[j]);
+				v->pid = (int)strtol(pid, NULL, 10);
+				v->comm = read_comm(root, pid);
+			}
+		}
+		free(t);
+	}
+	strlist_free(&fds);
+}
+
+void holders_scan(const char *root, struct holders *h)
+{
+	char dir[4200];
+	struct strlist entries = { 0 }, procs = { 0 };
+
+	memset(h, 0, sizeof(*h));
+	h->complete = true;
+	snprintf(dir, sizeof(dir), "%s/dev/vfio", root);
+	if (dir_list(dir, &entries, COLLECT_MAX_GLOB) < 0)
+		return;
+	h->have_dev_vfio = true;
+	snprintf(dir, sizeof(dir), "%s/proc", root);
+	if (entries.n && dir_list(dir, &procs, COLLECT_MAX_PROCS) == 0) {
+		for (size_t i = 0; i < procs.n; i++)
+			if (all_digits(procs.v[i]))
+				scan_pid(root, procs.v[i], &entries, h);
+	}
+	for (size_t j = 0; j < entries.n; j++) {
+		bool held = false;
+
+		for (size_t k = 0; k < h->v.n; k++)
+			held = held || strcmp(h->v.v[k].entry, entries.v[j]) == 0;
+		if (!held) {
+			struct vfio_holder *v = VEC_PUSH(&h->v);
+
+			v->entry = xstrdup(entries.v[j]);
+		}
+	}
+	strlist_free(&entries);
+	strlist_free(&procs);
+}
+
+void holders_release(struct holders *h)
+{
+	for (size_t i = 0; i < h->v.n; i++) {
+		free(h->v.v[i].entry);
+		free(h->v.v[i].comm);
+	}
+	VEC_FREE(&h->v);
+}
+
+static int cmp_holder(const void *a, const void *b)
+{
+	const struct vfio_holder *x = a, *y = b;
+	int c = strcmp(x->entry, y->entry);
+
+	return c ? c : (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+void holders_format(const struct holders *h, struct sbuf *out)
+{
+	qsort(h->v.v, h->v.n, sizeof(h->v.v[0]), cmp_holder);
+	if (!h->have_dev_vfio) {
+		sbuf_addstr(out, "# /dev/vfio does not exist (vfio not loaded)\n");
+		return;
+	}
+	if (!h->complete)
+		sbuf_addstr(out, "# not root: processes of other users were not looked at\n");
+	for (size_t i = 0; i < h->v.n; i++) {
+		const struct vfio_holder *v = &h->v.v[i];
+
+		if (v->pid)
+			sbuf_addf(out, "/dev/vfio/%s pid=%d comm=%s\n", v->entry, v->pid, v->comm);
+		else
+			sbuf_addf(out, "/dev/vfio/%s free\n", v->entry);
+	}
+}
+
+const struct vfio_holder *holders_find(const struct holders *h, const char *group)
+{
+	for (size_t i = 0; i < h->v.n; i++)
+		if (h->v.v[i].pid && strcmp(h->v.v[i].entry, group) == 0)
+			return &h->v.v[i];
+	return NULL;
+}

@@ -1,0 +1,48 @@
+/* item_sysfs.h - directory listings, link targets and the /dev/vfio holder scan: the reads
+ * that see only names, never file contents, so they need no child process.
+ *
+ * struct strlist owns its strings. Listings are sorted (byte order) and capped, and skip "."
+ * and "..".
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/sbuf.h"
+#include "common/vec.h"
+
+struct strlist {
+	char **v;
+	size_t n, cap;
+};
+
+void strlist_free(struct strlist *l);
+void strlist_push(struct strlist *l, const char *s); /* copies s */
+
+/* Lists dir into out (appending, at most max names). Returns 0, or -1 with errno set. */
+int dir_list(const char *dir, struct strlist *out, size_t max);
+
+/* The target of the symlink at path (yours, free()), or NULL with errno set. */
+char *link_target(const char *path);
+
+struct vfio_holder {
+	char *entry; /* name under /dev/vfio: "14", "vfio", "devices" ... */
+	int pid;     /* 0: nobody holds it */
+	char *comm;  /* the holder's /proc/<pid>/comm, or NULL */
+};
+
+struct holders {
+	VEC(struct vfio_holder) v; /* one per (entry, holder) pair; entries nobody holds once */
+	bool have_dev_vfio;	   /* /dev/vfio exists */
+	bool complete;		   /* every process's fds could be read (root) */
+};
+
+/* Lists root/dev/vfio and finds every process (root/proc/<pid>/fd/<n>) whose fd points at an
+ * entry of it. root is the sysroot ("" for the live system). */
+void holders_scan(const char *root, struct holders *h);
+void holders_release(struct holders *h);
+/* One line per entry: "/dev/vfio/14 pid=1234 comm=kvm" or "/dev/vfio/14 free". */
+void holders_format(const struct holders *h, struct sbuf *out);
+/* The first process holding /dev/vfio/<group>, or NULL. */
+const struct vfio_holder *holders_find(const struct holders *h, const char *group);
