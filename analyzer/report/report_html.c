@@ -5,6 +5,7 @@
  * issue.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "common/limits.h"
 #include "common/sbuf.h"
@@ -69,6 +70,31 @@ static void put_list(struct sbuf *sb, const char *label, const char *const *v, s
 	sbuf_addstr(sb, "</ul>\n");
 }
 
+/* References are links when they are plain http(s) URLs (nothing is loaded until clicked). */
+static void put_references(struct sbuf *sb, const char *const *v, size_t n)
+{
+	if (n == 0)
+		return;
+	sbuf_addstr(sb, "<p><b>References:</b></p><ul>\n");
+	for (size_t i = 0; i < n; i++) {
+		const char *r = v[i] ? v[i] : "";
+		bool url = (strncmp(r, "https://", 8) == 0 || strncmp(r, "http://", 7) == 0) &&
+			   strcspn(r, " <>\"'`\t\r\n") == strlen(r);
+
+		sbuf_addstr(sb, "<li>");
+		if (url) {
+			sbuf_addstr(sb, "<a href=\"");
+			h(sb, r);
+			sbuf_addstr(sb, "\" rel=\"noreferrer\">");
+		}
+		h(sb, r);
+		if (url)
+			sbuf_addstr(sb, "</a>");
+		sbuf_addstr(sb, "</li>\n");
+	}
+	sbuf_addstr(sb, "</ul>\n");
+}
+
 static void put_finding(struct sbuf *sb, const struct finding *f, size_t rank)
 {
 	int pct = report_util_percent(f->confidence);
@@ -105,7 +131,7 @@ static void put_finding(struct sbuf *sb, const struct finding *f, size_t rank)
 		report_util_put(sb, f->fix, PUT_HTML | PUT_NEWLINES, NULL);
 		sbuf_addstr(sb, "</pre>\n");
 	}
-	put_list(sb, "References", f->references, f->n_references);
+	put_references(sb, f->references, f->n_references);
 	sbuf_addstr(sb, "</section>\n");
 }
 

@@ -120,6 +120,16 @@ static void test_html_is_self_contained_and_escaped(void)
 	CHECK(strstr(out, "<h2>Could not check</h2>") != NULL);
 	CHECK(strstr(out, "<h2>Ruled out</h2>") != NULL);
 	CHECK(strstr(out, "</html>\n") != NULL);
+	CHECK(strstr(out,
+		     "<li><a href=\"https://pve.proxmox.com/wiki/PCI_Passthrough\" "
+		     "rel=\"noreferrer\">https://pve.proxmox.com/wiki/PCI_Passthrough</a></li>") !=
+	      NULL);
+	free(out);
+	/* only plain http(s) URLs become links */
+	r.findings[0].references[0] = "javascript:alert(1)";
+	out = fixture_render(&r, "html", false);
+	CHECK(strstr(out, "<li>javascript:alert(1)</li>") != NULL);
+	CHECK(strstr(out, "href=\"javascript") == NULL);
 	free(out);
 	result_release(&r);
 }
