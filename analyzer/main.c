@@ -15,6 +15,7 @@ struct mode {
 
 /* Add a mode here when its cmd_<mode>.c exists. */
 static const struct mode modes[] = {
+	{ "kb", cmd_kb_main, "list, lint and test the knowledge base (docs/knowledge.md)" },
 	{ NULL, NULL, NULL },
 };
 

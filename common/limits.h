@@ -39,6 +39,12 @@
 #define MAX_FIX_BYTES	 8192
 #define MAX_OUTPUT_BYTES (64u * 1024 * 1024)
 
+/* knowledge */
+#define MAX_KB_FILES	  1000  /* knowledge files in one directory */
+#define MAX_KB_CLAUSES	  64    /* clauses in one signature */
+#define MAX_CANDIDATES	  1000  /* candidates of one signature per run */
+#define MAX_LINT_BYTES	  (50u * 1024) /* adversarial subject length in kb lint */
+
 /* collect: every item is bounded in time and size (docs/collect.md) */
 #define COLLECT_DEADLINE_S	   30		     /* default global deadline (--deadline) */
 #define COLLECT_DEADLINE_MAX_S	   3600		     /* the largest --deadline accepted */
