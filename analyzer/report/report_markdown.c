@@ -174,7 +174,7 @@ static void put_fix(struct sbuf *sb, const struct finding *f)
 
 	if (!f->fix || !*f->fix)
 		return;
-	sbuf_init(&body, MAX_FIX_BYTES * 2);
+	sbuf_init(&body, MAX_OUTPUT_BYTES);
 	report_util_put(&body, f->fix, PUT_NEWLINES, NULL);
 	sbuf_addstr(sb, "Fix:\n\n");
 	if (sbuf_failed(&body))

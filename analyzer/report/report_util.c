@@ -80,6 +80,18 @@ static bool is_markdown_special(unsigned char c)
 	return c && strchr("\\`*_[]<>|~$&", c) != NULL;
 }
 
+/* Bytes copied as they are, in bulk: printable ASCII the flags do not escape. */
+static bool is_plain(unsigned char c, unsigned flags)
+{
+	if (c < 0x20 || c >= 0x7f)
+		return false;
+	if ((flags & PUT_HTML) && strchr("&<>\"'", c))
+		return false;
+	if ((flags & PUT_MARKDOWN) && is_markdown_special(c))
+		return false;
+	return true;
+}
+
 void report_util_put(struct sbuf *sb, const char *s, unsigned flags, const char *indent)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -89,8 +101,15 @@ void report_util_put(struct sbuf *sb, const char *s, unsigned flags, const char 
 	while (i < n) {
 		unsigned char c = p[i];
 		unsigned cp = 0;
-		size_t len;
+		size_t len, run = 0;
 
+		while (i + run < n && is_plain(p[i + run], flags))
+			run++;
+		if (run) {
+			sbuf_add(sb, p + i, run);
+			i += run;
+			continue;
+		}
 		if (c == '\n') {
 			if (flags & PUT_NEWLINES) {
 				sbuf_addch(sb, '\n');

@@ -85,13 +85,12 @@ static void test_report_over_the_cap_is_refused_and_not_written(void)
 		r.findings[i].fix = fix;
 	}
 	r.n_findings = n;
-	CHECK_INT(report_write(&r, "json", f, &err), -1);
-	CHECK_INT(err.code, EXIT_OUTPUT);
-	CHECK(strstr(err.msg, "json report is larger than") == err.msg);
-	CHECK_INT(ftell(f), 0);
-	error_clear(&err);
+	/* the cap is checked in report_write() for every format alike; text is the cheapest */
 	CHECK_INT(report_write(&r, "text", f, &err), -1);
 	CHECK_INT(err.code, EXIT_OUTPUT);
+	CHECK(strstr(err.msg,
+		     "text report is larger than 67108864 bytes, not written to 'output'") ==
+	      err.msg);
 	CHECK_INT(ftell(f), 0);
 	fclose(f);
 	result_release(&r);
