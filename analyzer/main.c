@@ -16,6 +16,7 @@ struct mode {
 /* Add a mode here when its cmd_<mode>.c exists. */
 static const struct mode modes[] = {
 	{ "kb", cmd_kb_main, "list, lint and test the knowledge base (docs/knowledge.md)" },
+	{ "query", cmd_query_main, "run a read-only SQL query on the fact store of INPUTs" },
 	{ NULL, NULL, NULL },
 };
 
@@ -28,22 +29,27 @@ static void usage(FILE *f)
 		   "Modes:\n");
 	for (size_t i = 0; modes[i].name; i++)
 		fprintf(f, "  %-8s %s\n", modes[i].name, modes[i].help);
-	fprintf(f, "\nRun 'analyze --help' for the options of the default mode and\n"
-		   "'analyze MODE --help' for a mode's options.\n");
+	fprintf(f, "\nRun 'analyze MODE --help' for a mode's options. A file named like a mode\n"
+		   "is given as ./NAME.\n");
 }
 
 int main(int argc, char **argv)
 {
 	log_init("analyze", LOG_INFO);
-	if (argc >= 2) {
-		for (size_t i = 0; modes[i].name; i++)
-			if (strcmp(argv[1], modes[i].name) == 0)
-				return modes[i].main(argc - 1, argv + 1);
-		if (strcmp(argv[1], "--version") == 0) {
-			printf("analyze (vfio-doctor) %s\n", VD_VERSION);
-			return EXIT_OK;
-		}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	usage(argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-	return argc >= 2 && strcmp(argv[1], "--help") == 0 ? EXIT_OK : EXIT_USAGE;
+	for (size_t i = 0; modes[i].name; i++)
+		if (strcmp(argv[1], modes[i].name) == 0)
+			return modes[i].main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("analyze (vfio-doctor) %s\n", VD_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		putchar('\n');
+	}
+	return cmd_analyze_main(argc, argv);
 }

@@ -49,6 +49,11 @@ int factstore_load(struct factstore *fs, int64_t input_id, const char *path, uin
 int factstore_add_fact(struct factstore *fs, int64_t input_id, const char *scope,
 		       const char *subject, const char *key, const char *value, struct error *err);
 
+/* Records a warning about an input (input_id 0 for none) that is not a parser's: a skipped
+ * archive entry, a limit reached by the input layer. */
+int factstore_add_warning(struct factstore *fs, int64_t input_id, uint32_t lineno,
+			  const char *message, struct error *err);
+
 /* Runs a read-only query. For each result row calls row(ctx, ncols, names, values); a
  * non-zero return stops the query. Returns the number of rows seen, or -1 (not read-only,
  * does not prepare, too much work, or a bind failure). */
