@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/banned.h"
+#include "common/pciaddr.h"
 #include "common/xalloc.h"
 
 #define REDACT_MAX_NAMES 256
@@ -454,8 +455,12 @@ void redact_text(struct redact *r, struct str in, struct sbuf *out)
 		bool word_start = !is_word(prev) && prev != '.';
 
 		if (word_start && at_serial_word(c)) {
+			struct pciaddr pa;
+
 			m = match_serial(s + i, n - i, &voff, &vlen);
-			if (m && vlen <= REDACT_MAX_VALUE) {
+			/* a USB root hub's "serial" is its controller's PCI address: keep it */
+			if (m && vlen <= REDACT_MAX_VALUE &&
+			    !pciaddr_parse(str_from_mem(s + i + voff, vlen), false, &pa)) {
 				sbuf_add(out, s + lit, i + voff - lit);
 				emit(r, REDACT_SERIAL, str_from_mem(s + i + voff, vlen), out);
 				i += m;
