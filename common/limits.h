@@ -26,6 +26,7 @@
 /* binary */
 #define MAX_ROM_BYTES	 (16u * 1024 * 1024) /* an option ROM image */
 #define MAX_ROM_IMAGES	 32
+#define MAX_XML_BYTES	 (4u * 1024 * 1024) /* a libvirt domain XML */
 #define PCI_CONFIG_BYTES 4096
 #define PCI_MAX_CAPS	 48  /* standard capabilities walked: (256 - 64) / 4 */
 #define PCI_MAX_ECAPS	 960 /* extended capabilities walked: (4096 - 256) / 4 */

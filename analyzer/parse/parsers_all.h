@@ -26,7 +26,20 @@ int lspci_parse(struct str text, struct parse_out *out, struct error *err);
 #define PARSERS_PCI { SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },
 
 /* ---- VMs and ROMs ---- */
-#define PARSERS_VM
+int pve_conf_sniff(struct str text);
+int pve_conf_parse(struct str text, struct parse_out *out, struct error *err);
+int pve_cpu_models_sniff(struct str text);
+int pve_cpu_models_parse(struct str text, struct parse_out *out, struct error *err);
+int libvirt_xml_sniff(struct str text);
+int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err);
+int rom_sniff(struct str text);
+int rom_parse(struct str text, struct parse_out *out, struct error *err);
+#define PARSERS_VM                                                                          \
+	{ SOURCE_PVE_CONF, "pve_conf", pve_conf_sniff, pve_conf_parse },                    \
+		{ SOURCE_PVE_CPU_MODELS, "pve_cpu_models", pve_cpu_models_sniff,            \
+		  pve_cpu_models_parse },                                                   \
+		{ SOURCE_LIBVIRT_XML, "libvirt_xml", libvirt_xml_sniff, libvirt_xml_parse }, \
+		{ SOURCE_ROM, "rom", rom_sniff, rom_parse },
 
 /* ---- bundle files ---- */
 #define PARSERS_BUNDLE { SOURCE_TEXT, "text", text_sniff_never, text_parse },
