@@ -23,6 +23,9 @@
 #define ANSI_YELLOW "\033[33m"
 #define ANSI_CYAN   "\033[36m"
 
+/* evidence lines shown per ruled-out cause (a display choice, not an input limit) */
+#define RULED_OUT_EVIDENCE 3
+
 struct text_out {
 	struct sbuf *sb;
 	bool colour;
@@ -179,6 +182,29 @@ static void put_finding(struct text_out *t, const struct finding *f, size_t rank
 	}
 }
 
+/* A ruled-out cause shows a few lines, the counter-evidence (negative weight) first: the list
+ * says why not, the JSON report has all of it. */
+static void put_ruled_out_evidence(struct text_out *t, const struct finding *f)
+{
+	size_t total = f->n_evidence_total > f->n_evidence ? f->n_evidence_total : f->n_evidence;
+	size_t shown = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < f->n_evidence && shown < RULED_OUT_EVIDENCE; j++) {
+			const struct evidence *e = &f->evidence[j];
+
+			if ((pass == 0) != (e->weight < 0))
+				continue;
+			sbuf_addf(t->sb, "      (%+.1f) ", e->weight);
+			report_util_put_evidence(t->sb, e, 0);
+			sbuf_addch(t->sb, '\n');
+			shown++;
+		}
+	}
+	if (total > shown)
+		sbuf_addf(t->sb, "      ... and %zu more\n", total - shown);
+}
+
 static void put_ruled_out(struct text_out *t, const struct result *res)
 {
 	if (res->n_ruled_out == 0)
@@ -199,14 +225,7 @@ static void put_ruled_out(struct text_out *t, const struct result *res)
 			report_util_put(t->sb, f->ruled_out_reason, 0, NULL);
 			sbuf_addch(t->sb, '\n');
 		}
-		for (size_t j = 0; j < report_util_evidence_shown(f); j++) {
-			sbuf_addstr(t->sb, "      ");
-			report_util_put_evidence(t->sb, &f->evidence[j], 0);
-			sbuf_addch(t->sb, '\n');
-		}
-		if (report_util_evidence_hidden(f))
-			sbuf_addf(t->sb, "      ... and %zu more\n",
-				  report_util_evidence_hidden(f));
+		put_ruled_out_evidence(t, f);
 	}
 }
 

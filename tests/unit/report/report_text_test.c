@@ -201,7 +201,41 @@ static void test_valid_utf8_passes_through(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_findings_come_in_rank_order_with_evidence_and_fix, test_colour_only_when_asked,
+/* A ruled-out cause shows three lines, counter-evidence first. */
+static void test_ruled_out_shows_counter_evidence_first(void)
+{
+	struct result r;
+	struct finding *f;
+	char *out;
+	long because, counter, first_reset;
+
+	fixture_build(&r);
+	f = &r.ruled_out[0];
+	f->n_evidence = f->n_evidence_total = 5;
+	f->evidence = fixture_evidence(&r, 5);
+	for (size_t i = 0; i < 4; i++)
+		f->evidence[i] = (struct evidence){ "dmesg", (uint32_t)(20 + i), seed001_resets[i],
+						    "reset-loop", 0.5 };
+	f->evidence[4] = (struct evidence){ "etc/pve/qemu-server/103.conf", 9, SEED001_HOSTPCI_LINE,
+					    "romfile-set", -3.0 };
+	out = fixture_render(&r, "text", false);
+	because = fixture_find(out, "      because: no RMRR message");
+	counter = fixture_find(
+		out, "      (-3.0) etc/pve/qemu-server/103.conf:9: " SEED001_HOSTPCI_LINE "\n");
+	first_reset =
+		fixture_find(out, "      (+0.5) dmesg:20: [ 120.442320] vfio-pci 0000:00:02.0: "
+				  "resetting\n      (+0.5) dmesg:21: ");
+	CHECK(because > 0);
+	CHECK(counter > because);
+	CHECK(first_reset > counter);
+	CHECK(strstr(out, "dmesg:22:") == NULL);
+	CHECK(fixture_find(out, "      ... and 2 more\n") > first_reset);
+	free(out);
+	result_release(&r);
+}
+
+TEST_MAIN(test_ruled_out_shows_counter_evidence_first,
+	  test_findings_come_in_rank_order_with_evidence_and_fix, test_colour_only_when_asked,
 	  test_report_write_to_a_file_has_no_ansi_escapes, test_evidence_is_folded_at_max_evidence,
 	  test_control_bytes_in_evidence_are_shown_not_sent,
 	  test_nothing_found_says_so_then_what_could_not_be_checked, test_valid_utf8_passes_through)
