@@ -75,7 +75,9 @@ static void dump_caps(struct sbuf *sb, const struct pci_caps *c)
 	    !c->has_rebar && !c->has_af)
 		return;
 	sbuf_addstr(sb, "  caps");
-	if (c->has_pm)
+	if (c->has_pm && c->pm_state < 0)
+		sbuf_addstr(sb, " pm=unknown");
+	else if (c->has_pm)
 		sbuf_addf(sb, " pm=D%d%s", c->pm_state, c->pm_no_soft_reset ? ",nosoftrst" : "");
 	if (c->has_msi)
 		sbuf_addf(sb, " msi=%s", c->msi_enabled ? "on" : "off");

@@ -786,6 +786,18 @@ static void parse_device_line(struct str t, struct block *b, struct device_row *
 	}
 }
 
+static bool is_device_key(struct str t)
+{
+	static const char *const keys[] = { "Subsystem:",      "Kernel driver in use:",
+					    "Kernel modules:", "IOMMU group:",
+					    "Capabilities:",   "Flags:" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (str_starts_with(t, keys[i]))
+			return true;
+	return false;
+}
+
 static void parse_block_line(struct str line, struct block *b, struct parse_out *out,
 			     uint32_t lineno)
 {
@@ -793,9 +805,13 @@ static void parse_block_line(struct str line, struct block *b, struct parse_out 
 	unsigned depth = indent_depth(line);
 	struct str t = str_trim(line);
 
-	if (depth == 0) {
-		/* a hex dump, or stderr spliced into the output: neither changes the context */
-		if (!parse_hex_line(line, b) && b->cfg_len)
+	if (depth == 0 && parse_hex_line(line, b))
+		return;
+	if (depth == 0 && is_device_key(t)) {
+		depth = 1; /* a paste that lost its indentation (seed 004's lspci -k) */
+	} else if (depth == 0) {
+		/* stderr spliced into the output (linuxhw 0001): it does not change the context */
+		if (b->cfg_len)
 			parse_warn(out, lineno, "unexpected line inside a hex dump, skipping");
 		return;
 	}
