@@ -396,8 +396,7 @@ static void summary(struct run *run, const char *output, long long size)
 	}
 	if (!m->is_root && !m->sysroot)
 		printf("collect: not run as root: config space is partial, the kernel log and ROMs "
-		       "may be missing; 'sudo %s' collects them\n",
-		       log_program_name());
+		       "may be missing; run it with sudo to collect them\n");
 	if (run->red.enabled)
 		printf("collect: host names, addresses, MACs, serials and UUIDs were replaced by "
 		       "tokens\n");

@@ -110,6 +110,14 @@ void item_file_read(const char *path, size_t cap, long timeout_ms, unsigned flag
 		goto out;
 	}
 	memcpy(&h, co.out.buf, sizeof(h));
+	if (h.open_errno == ELOOP) {
+		char *t = link_target(path);
+
+		item_result_set(r, STATUS_SKIPPED, "symbolic link to '%s', not followed",
+				t ? t : "?");
+		free(t);
+		goto out;
+	}
 	if (h.open_errno) {
 		item_result_errno(r, h.open_errno, "open");
 		goto out;
