@@ -122,8 +122,8 @@ int cmdline_sniff(struct str text)
 	unsigned nonempty = 0, params = 0, odd = 0, hits = 0;
 	bool has_value;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
 	while (str_next_line(&head, &line)) {
 		if (!str_trim(line).len)
 			continue;

@@ -70,8 +70,8 @@ int cpuinfo_sniff(struct str text)
 	unsigned n = 0, fields = 0, known = 0;
 	bool processor = false;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
 	while (n++ < 60 && str_next_line(&head, &line)) {
 		if (!split_field(line, &key, &value))
 			continue;

@@ -130,9 +130,9 @@ int grub_sniff(struct str text)
 	struct str line, head = text, name, value;
 	unsigned n = 0, grub = 0, cmdline = 0, other = 0;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
-	while (n++ < 200 && str_next_line(&head, &line)) {
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
+	while (n++ < MAX_SNIFF_LINES && str_next_line(&head, &line)) {
 		struct str t = str_trim(line);
 
 		if (!t.len || t.ptr[0] == '#')

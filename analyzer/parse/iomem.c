@@ -11,8 +11,6 @@
 #include "common/limits.h"
 #include "parse/parsers_all.h"
 
-#define IOMEM_MAX_DEPTH 32
-
 /* "  start-end : name"; *depth from the indentation. */
 static bool iomem_line(struct str line, uint32_t *depth, uint64_t *start, uint64_t *end,
 		       struct str *name)
@@ -37,9 +35,9 @@ int iomem_sniff(struct str text)
 	struct str line, head = text, name;
 	unsigned n = 0, lines = 0, ok = 0, named = 0;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
-	while (n++ < 200 && str_next_line(&head, &line)) {
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
+	while (n++ < MAX_SNIFF_LINES && str_next_line(&head, &line)) {
 		uint32_t depth;
 		uint64_t s, e;
 
@@ -61,7 +59,7 @@ int iomem_sniff(struct str text)
 int iomem_parse(struct str text, struct parse_out *out, struct error *err)
 {
 	size_t first = out->lines.n;
-	int32_t stack[IOMEM_MAX_DEPTH];
+	int32_t stack[MAX_IOMEM_DEPTH];
 	uint32_t top = 0; /* entries of stack in use: stack[d] is the last row at depth d */
 
 	if (lines_split(text, SOURCE_IOMEM, out, err) < 0)
@@ -90,9 +88,9 @@ int iomem_parse(struct str text, struct parse_out *out, struct error *err)
 				   depth - top);
 			depth = top;
 		}
-		if (depth >= IOMEM_MAX_DEPTH) {
+		if (depth >= MAX_IOMEM_DEPTH) {
 			parse_warn(out, row->lineno, "ranges nested deeper than %d, skipping",
-				   IOMEM_MAX_DEPTH);
+				   MAX_IOMEM_DEPTH);
 			continue;
 		}
 		m = VEC_PUSH(&out->iomem);

@@ -502,9 +502,9 @@ void logline_sniff_stats(struct str text, bool (*accept)(struct str line, const 
 	unsigned n = 0;
 
 	memset(st, 0, sizeof(*st));
-	if (text.len > LOGLINE_SNIFF_BYTES)
-		text.len = LOGLINE_SNIFF_BYTES;
-	while (n < LOGLINE_SNIFF_LINES && str_next_line(&text, &line)) {
+	if (text.len > MAX_SNIFF_BYTES)
+		text.len = MAX_SNIFF_BYTES;
+	while (n < MAX_SNIFF_LINES && str_next_line(&text, &line)) {
 		struct logline ll;
 
 		n++;

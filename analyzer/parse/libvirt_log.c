@@ -62,7 +62,7 @@ int libvirt_log_sniff(struct str text)
 	bool start = false;
 
 	/* the log of each start opens with libvirt's own line and the command line */
-	for (int i = 0; i < LOGLINE_SNIFF_LINES && str_next_line(&head, &line); i++) {
+	for (int i = 0; i < MAX_SNIFF_LINES && str_next_line(&head, &line); i++) {
 		struct logline ll;
 
 		if (line.len > MAX_LINE_BYTES)

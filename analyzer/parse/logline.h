@@ -54,9 +54,9 @@ bool logline_find_short_bdf(struct str s, struct pciaddr *out);
  * other syslog programs, dflt otherwise). */
 void logline_fill_row(struct line_row *row, const struct logline *ll, enum source_kind dflt);
 
-/* The prefix checks sniffers share: counts, over a bounded prefix of text (200 lines, 64 KiB),
- * the non-empty lines, kernel-shaped lines, syslog lines of other programs, and lines that
- * accept(body) says are ours. */
+/* The prefix checks sniffers share: counts, over a bounded prefix of text (MAX_SNIFF_LINES,
+ * MAX_SNIFF_BYTES), the non-empty lines, kernel-shaped lines, syslog lines of other programs, and
+ * lines that accept(body) says are ours. */
 struct logline_stats {
 	unsigned lines;	   /* non-empty lines looked at */
 	unsigned kernel;   /* kernel-shaped */
@@ -66,9 +66,6 @@ struct logline_stats {
 
 void logline_sniff_stats(struct str text, bool (*accept)(struct str line, const struct logline *ll),
 			 struct logline_stats *st);
-
-#define LOGLINE_SNIFF_LINES 200
-#define LOGLINE_SNIFF_BYTES (64u * 1024)
 
 /* qemu_log.c: true when body starts with a QEMU program name and ": " ("kvm: ",
  * "qemu-system-x86_64: ", "/usr/libexec/qemu-kvm: "); *prog views the name. */

@@ -39,8 +39,8 @@ int lscpu_sniff(struct str text)
 	struct str line, head = text, key, value;
 	unsigned n = 0, known = 0, fields = 0;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
 	while (n++ < 80 && str_next_line(&head, &line)) {
 		if (!str_trim(line).len || !split_field(line, &key, &value))
 			continue;

@@ -70,9 +70,9 @@ int modprobe_sniff(struct str text)
 	struct str line, head = text, w;
 	unsigned n = 0, lines = 0, ok = 0;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
-	while (n++ < 200 && str_next_line(&head, &line)) {
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
+	while (n++ < MAX_SNIFF_LINES && str_next_line(&head, &line)) {
 		struct str t = str_trim(line);
 
 		if (!t.len || t.ptr[0] == '#')

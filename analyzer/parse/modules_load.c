@@ -39,9 +39,9 @@ int modules_load_sniff(struct str text)
 	unsigned n = 0, mods = 0, hits = 0, with_args = 0;
 	bool header = false;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
-	while (n++ < 200 && str_next_line(&head, &line)) {
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
+	while (n++ < MAX_SNIFF_LINES && str_next_line(&head, &line)) {
 		struct str t = str_trim(line);
 
 		if (!t.len)

@@ -38,9 +38,9 @@ int proc_modules_sniff(struct str text)
 	unsigned n = 0, lines = 0, ok = 0;
 	bool header = false;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
-	while (n++ < 200 && str_next_line(&head, &line)) {
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
+	while (n++ < MAX_SNIFF_LINES && str_next_line(&head, &line)) {
 		if (!str_trim(line).len)
 			continue;
 		lines++;

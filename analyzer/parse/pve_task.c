@@ -69,9 +69,9 @@ int pve_task_sniff(struct str text)
 	unsigned n = 0, qemu = 0;
 	bool upid = false, status = false;
 
-	if (text.len > LOGLINE_SNIFF_BYTES)
-		text.len = LOGLINE_SNIFF_BYTES;
-	while (n < LOGLINE_SNIFF_LINES && str_next_line(&text, &line)) {
+	if (text.len > MAX_SNIFF_BYTES)
+		text.len = MAX_SNIFF_BYTES;
+	while (n < MAX_SNIFF_LINES && str_next_line(&text, &line)) {
 		double ts;
 		struct str type, id;
 

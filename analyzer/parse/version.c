@@ -109,8 +109,8 @@ int version_sniff(struct str text)
 	struct str line, head = text, t, w;
 	unsigned n = 0;
 
-	if (head.len > 64 * 1024)
-		head.len = 64 * 1024;
+	if (head.len > MAX_SNIFF_BYTES)
+		head.len = MAX_SNIFF_BYTES;
 	while (n < 3 && str_next_line(&head, &line)) {
 		if (!str_trim(line).len)
 			continue;
