@@ -238,6 +238,13 @@ static void put_ruled_out(struct sbuf *sb, const struct result *res)
 	sbuf_addch(sb, '\n');
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* Unmet needs are grouped by command, so a helper asks for `lspci -nnk` once however many causes
+ * it would settle; each line names those causes and what is missing. */
 static void put_unchecked(struct sbuf *sb, const struct result *res)
 {
 	if (res->n_unchecked == 0)
@@ -245,14 +252,36 @@ static void put_unchecked(struct sbuf *sb, const struct result *res)
 	sbuf_addstr(sb, "### To confirm, please post\n\n");
 	for (size_t i = 0; i < res->n_unchecked; i++) {
 		const struct unchecked *u = &res->unchecked[i];
+		bool seen = false;
+		size_t n_causes = 0;
 
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = u->command && *u->command &&
+			       same_str(res->unchecked[j].command, u->command);
+		if (seen)
+			continue;
 		sbuf_addstr(sb, "- ");
 		if (u->command && *u->command)
 			code_span(sb, u->command);
 		else
 			text(sb, u->missing ? u->missing : "more output");
 		sbuf_addstr(sb, " (to check ");
-		text(sb, u->title && *u->title ? u->title : u->id);
+		for (size_t j = i; j < res->n_unchecked; j++) {
+			const struct unchecked *v = &res->unchecked[j];
+			bool dup = false;
+
+			if (j != i &&
+			    !(u->command && *u->command && same_str(v->command, u->command)))
+				continue;
+			for (size_t k = i; k < j && !dup; k++)
+				dup = same_str(res->unchecked[k].id, v->id) &&
+				      (k == i || same_str(res->unchecked[k].command, u->command));
+			if (dup)
+				continue;
+			if (n_causes++)
+				sbuf_addstr(sb, ", ");
+			text(sb, v->title && *v->title ? v->title : v->id);
+		}
 		if (u->command && *u->command && u->missing && *u->missing) {
 			sbuf_addstr(sb, "; missing: ");
 			text(sb, u->missing);

@@ -164,7 +164,15 @@ static void put_finding(struct text_out *t, const struct finding *f, size_t rank
 	sbuf_addstr(t->sb, "\n    subject: ");
 	report_util_put_subject(t->sb, f, 0);
 	sbuf_addch(t->sb, '\n');
-	put_list(t, "explains", f->symptoms, f->n_symptoms);
+	if (f->n_symptoms) {
+		sbuf_addstr(t->sb, "    explains: ");
+		for (size_t i = 0; i < f->n_symptoms; i++) {
+			if (i)
+				sbuf_addstr(t->sb, ", ");
+			report_util_put(t->sb, f->symptoms[i], 0, NULL);
+		}
+		sbuf_addch(t->sb, '\n');
+	}
 	put_evidence(t, f);
 	if (f->fix && *f->fix) {
 		sbuf_addstr(t->sb, "    fix:\n        ");
@@ -236,12 +244,17 @@ static void put_unchecked(struct text_out *t, const struct result *res)
 	heading(t, "Could not check");
 	for (size_t i = 0; i < res->n_unchecked; i++) {
 		const struct unchecked *u = &res->unchecked[i];
+		bool same_cause = i > 0 && u->id && res->unchecked[i - 1].id &&
+				  strcmp(u->id, res->unchecked[i - 1].id) == 0;
 
-		sbuf_addstr(t->sb, "  - ");
-		report_util_put(t->sb, u->title ? u->title : u->id, 0, NULL);
-		sbuf_addstr(t->sb, " (");
-		report_util_put(t->sb, u->id, 0, NULL);
-		sbuf_addstr(t->sb, ")\n");
+		/* one heading per cause; each of its unmet needs below it */
+		if (!same_cause) {
+			sbuf_addstr(t->sb, "  - ");
+			report_util_put(t->sb, u->title ? u->title : u->id, 0, NULL);
+			sbuf_addstr(t->sb, " (");
+			report_util_put(t->sb, u->id, 0, NULL);
+			sbuf_addstr(t->sb, ")\n");
+		}
 		if (u->missing && *u->missing) {
 			sbuf_addstr(t->sb, "      missing: ");
 			report_util_put(t->sb, u->missing, 0, NULL);

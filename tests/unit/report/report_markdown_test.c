@@ -204,7 +204,33 @@ static void test_control_bytes_never_reach_the_reply(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_summary_headings_fix_and_footer, test_fences_survive_content_with_backticks,
-	  test_code_spans_and_escaping_outside_code,
+/* The same command for two causes is asked for once. */
+static void test_each_command_is_asked_for_once(void)
+{
+	struct result r;
+	char *out;
+
+	fixture_build(&r);
+	r.n_unchecked = 3;
+	r.unchecked = arena_alloc(&r.arena, 3 * sizeof(*r.unchecked));
+	r.unchecked[0] = (struct unchecked){ "rom-invalid-signature", "Option ROM signature",
+					     "the PCI device list", "lspci -nnk" };
+	r.unchecked[1] = (struct unchecked){ "rom-invalid-signature", "Option ROM signature",
+					     "the VM configuration",
+					     "cat /etc/pve/qemu-server/<vmid>.conf" };
+	r.unchecked[2] = (struct unchecked){ "bar-reserve-conflict", "BAR reserve conflict",
+					     "the PCI device list", "lspci -nnk" };
+	out = fixture_render(&r, "markdown", false);
+	CHECK(strstr(out,
+		     "### To confirm, please post\n\n- `lspci -nnk` (to check Option ROM "
+		     "signature, BAR reserve conflict; missing: the PCI device list)\n- `cat "
+		     "/etc/pve/qemu-server/<vmid>.conf` (to check Option ROM signature; missing: "
+		     "the VM configuration)\n\n") != NULL);
+	free(out);
+	result_release(&r);
+}
+
+TEST_MAIN(test_each_command_is_asked_for_once, test_summary_headings_fix_and_footer,
+	  test_fences_survive_content_with_backticks, test_code_spans_and_escaping_outside_code,
 	  test_nothing_found_still_asks_for_what_is_missing,
 	  test_control_bytes_never_reach_the_reply)

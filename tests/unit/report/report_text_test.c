@@ -48,7 +48,7 @@ static void test_findings_come_in_rank_order_with_evidence_and_fix(void)
 	CHECK(fixture_find(out,
 			   "    fix:\n        cp 12-n100-q10.rom /usr/share/kvm/\n        qm set "
 			   "103 --hostpci0") > first);
-	CHECK(fixture_find(out, "    explains:\n      Code 43\n") > first);
+	CHECK(fixture_find(out, "    explains: Code 43\n") > first);
 	CHECK(fixture_find(out, "      https://pve.proxmox.com/wiki/PCI_Passthrough\n") > first);
 	CHECK(fixture_find(out, "because: no RMRR message in the kernel log of the failing boot") >
 	      ruled);
@@ -234,7 +234,36 @@ static void test_ruled_out_shows_counter_evidence_first(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_ruled_out_shows_counter_evidence_first,
+/* Two unmet needs of one cause: one heading, both commands. */
+static void test_unchecked_needs_of_one_cause_share_a_heading(void)
+{
+	struct result r;
+	char *out;
+	long head, run1, run2;
+
+	fixture_build(&r);
+	r.n_unchecked = 2;
+	r.unchecked = arena_alloc(&r.arena, 2 * sizeof(*r.unchecked));
+	r.unchecked[0] = (struct unchecked){ "rom-invalid-signature", "Option ROM signature",
+					     "the PCI device list", "lspci -nnk" };
+	r.unchecked[1] = (struct unchecked){ "rom-invalid-signature", "Option ROM signature",
+					     "the VM configuration",
+					     "cat /etc/pve/qemu-server/<vmid>.conf" };
+	out = fixture_render(&r, "text", false);
+	head = fixture_find(out, "  - Option ROM signature (rom-invalid-signature)\n");
+	run1 = fixture_find(out, "      run: lspci -nnk\n");
+	run2 = fixture_find(out, "      missing: the VM configuration\n      run: cat "
+				 "/etc/pve/qemu-server/<vmid>.conf\n");
+	CHECK(head > 0);
+	CHECK(run1 > head);
+	CHECK(run2 > run1);
+	CHECK(run1 > 0 && strstr(out + run1, "(rom-invalid-signature)\n") == NULL);
+	free(out);
+	result_release(&r);
+}
+
+TEST_MAIN(test_unchecked_needs_of_one_cause_share_a_heading,
+	  test_ruled_out_shows_counter_evidence_first,
 	  test_findings_come_in_rank_order_with_evidence_and_fix, test_colour_only_when_asked,
 	  test_report_write_to_a_file_has_no_ansi_escapes, test_evidence_is_folded_at_max_evidence,
 	  test_control_bytes_in_evidence_are_shown_not_sent,
