@@ -227,13 +227,19 @@ static int read_all(struct reader *r, struct error *err)
 			continue;
 		}
 		if (archive_entry_hardlink(e)) {
-			warnf(r, path, "hard link to '%s', skipping", archive_entry_hardlink(e));
+			warnf(r, path, "%s", "hard link, skipping");
 			continue;
 		}
 		if (type != AE_IFREG) {
 			warnf(r, path, "%s, skipping", type_name(type));
 			continue;
 		}
+		/* a declared size is never trusted for allocation, only for refusing early */
+		if (archive_entry_size_is_set(e) &&
+		    archive_entry_size(e) > (la_int64_t)MAX_ENTRY_BYTES)
+			return error_set(err, EXIT_LIMIT,
+					 "'%s': entry '%s' is larger than %u bytes, refusing",
+					 r->name, path, MAX_ENTRY_BYTES);
 		if (read_entry(r, path, &len, err) < 0)
 			return -1;
 		*r->sink->total_bytes += len;

@@ -329,7 +329,7 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 		}
 		vm_from_name(name, &p.c);
 		if (p.c.kind == SOURCE_UNKNOWN || p.c.confidence == 0) {
-			if (!paste.split)
+			if (!paste.split && data.len > 0)
 				add_warning(
 					ing, name, 0,
 					"not a recognised kind of file, kept as plain text lines");
@@ -548,11 +548,17 @@ static int sink_file(void *ctx, const char *path, struct str data, struct error 
 	return ret;
 }
 
+/* Archive member names are hostile: control characters are shown as '?', length capped. */
 static void sink_warn(void *ctx, const char *path, const char *msg)
 {
 	struct ingest *ing = ctx;
+	char name[256];
+	size_t n = 0;
 
-	add_warning(ing, path, 0, "%s: %s", ing->origin ? ing->origin : "input", msg);
+	for (; path && path[n] && n + 1 < sizeof(name); n++)
+		name[n] = (unsigned char)path[n] < 0x20 || path[n] == 0x7f ? '?' : path[n];
+	name[n] = '\0';
+	add_warning(ing, ing->origin, 0, "'%s'%s: %s", name, path && path[n] ? "..." : "", msg);
 }
 
 static int read_bundle(struct ingest *ing, const char *file, const struct str *mem,
