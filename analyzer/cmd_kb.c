@@ -17,8 +17,7 @@
 #include "common/log.h"
 #include "common/sbuf.h"
 #include "facts/factstore.h"
-#include "input/classify.h"
-#include "input/normalize.h"
+#include "input/ingest.h"
 #include "kb/kb.h"
 #include "kb/kb_test.h"
 #include "match/matcher.h"
@@ -181,48 +180,36 @@ out:
 	return ret;
 }
 
-/* One input of an example into the store, as a loose file: normalised, classified by its
- * declared kind or by content, parsed, loaded. */
-static int load_example_input(struct factstore *fs, const struct kb_input *in, struct error *err)
+/* The example's inputs through the real input layer (ingest_buffer: normalisation, paste
+ * splitting, classification by content and by name, parsers, fact store), exactly as loose
+ * files would go. A declared kind is what the author expects; when the input layer recognises
+ * something else, note says so (shown only if the example fails). */
+static int load_example(struct factstore *fs, const struct kb_example *ex, struct sbuf *note,
+			struct error *err)
 {
-	struct arena a;
-	struct parse_out out;
-	struct classification cl;
-	const struct parser *p;
-	struct str text;
-	uint32_t last = 0;
-	int64_t id;
+	struct ingest ing;
 	int ret = -1;
 
-	arena_init(&a);
-	parse_out_init(&out);
-	text = normalize_text(&a, str_from_mem(in->text, in->len), NULL);
-	memset(&cl, 0, sizeof(cl));
-	cl.confidence = 100;
-	if (in->kind)
-		cl.kind = source_kind_from_name(in->kind);
-	else
-		classify_content(text, &cl);
-	if (cl.kind == SOURCE_UNKNOWN)
-		cl.kind = SOURCE_TEXT;
-	p = parser_for_kind(cl.kind);
-	if (!p) {
-		error_set(err, EXIT_KB, "input '%s': no parser for kind '%s'", in->name,
-			  source_kind_name(cl.kind));
-		goto out;
+	ingest_init(&ing, fs);
+	for (size_t i = 0; i < ex->n_inputs; i++) {
+		const struct kb_input *in = &ex->inputs[i];
+		size_t first = ing.records.n;
+
+		if (ingest_buffer(&ing, in->name, str_from_mem(in->text, in->len), err) < 0)
+			goto out;
+		for (size_t r = first; in->kind && r < ing.records.n; r++) {
+			const char *got = source_kind_name(ing.records.v[r].kind);
+			if (strcmp(got, in->kind) != 0)
+				sbuf_addf(
+					note,
+					"; note: input '%s' lines %u-%u are read as '%s', not '%s'",
+					in->name, ing.records.v[r].first_line,
+					ing.records.v[r].last_line, got, in->kind);
+		}
 	}
-	if (p->parse(text, &out, err) < 0)
-		goto out;
-	for (struct str rest = text, line; str_next_line(&rest, &line);)
-		last++;
-	id = factstore_add_input(fs, in->name, cl.kind, cl.confidence, 1, last, in->len, 0,
-				 in->name, err);
-	if (id < 0 || factstore_load(fs, id, in->name, 0, &out, err) < 0)
-		goto out;
 	ret = 0;
 out:
-	parse_out_release(&out);
-	arena_release(&a);
+	ingest_release(&ing);
 	return ret;
 }
 
@@ -233,20 +220,24 @@ static int run_example(void *ctx, const struct kb *kb, const struct signature *s
 	struct factstore *fs = factstore_open(NULL, err);
 	struct diagnose_options opt = { .kb = kb };
 	struct result res;
+	struct sbuf note;
 	int ret = -1;
 
 	(void)ctx;
 	if (!fs)
 		return -1;
 	result_init(&res);
-	for (size_t i = 0; i < ex->n_inputs; i++)
-		if (load_example_input(fs, &ex->inputs[i], err) < 0)
-			goto out;
+	sbuf_init(&note, 2048);
+	if (load_example(fs, ex, &note, err) < 0)
+		goto out;
 	if (diagnose(fs, &opt, &res, err) < 0)
 		goto out;
 	*passed = kb_test_judge(sig, ex, &res, conf, why, why_len);
+	if (!*passed && note.len && strlen(why) + note.len < why_len)
+		memcpy(why + strlen(why), note.buf, note.len + 1);
 	ret = 0;
 out:
+	sbuf_release(&note);
 	result_release(&res);
 	factstore_close(fs);
 	return ret;

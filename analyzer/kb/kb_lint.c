@@ -4,6 +4,7 @@
  * Pattern compilation and the catastrophic-backtracking check live in match/ (matcher_lint),
  * next to the only user of pcre2.h.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,25 +97,27 @@ static void check_param(void *ctx, const char *name)
 			     "%s uses ':%s' but no clause captures or selects it", vc->where, name);
 }
 
-/* The pattern text with backslash escapes of punctuation removed: "\\[mem" -> "[mem". */
+/* Every word of the literal (a run of letters, digits and '_') occurs in the pattern text:
+ * a literal cannot come from nowhere. Whether every line the pattern matches contains a
+ * literal is checked on the examples by matcher_lint(). */
 static bool literal_in_pattern(const char *lit, const char *pattern, bool caseless)
 {
-	struct sbuf sb;
-	bool found;
+	const char *p = lit;
 
-	if (caseless ? strcasestr(pattern, lit) != NULL : strstr(pattern, lit) != NULL)
-		return true;
-	sbuf_init(&sb, strlen(pattern) + 1);
-	for (const char *p = pattern; *p; p++) {
-		if (*p == '\\' && p[1] &&
-		    !((p[1] >= 'a' && p[1] <= 'z') || (p[1] >= 'A' && p[1] <= 'Z') ||
-		      (p[1] >= '0' && p[1] <= '9')))
+	for (;;) {
+		char word[128];
+		size_t n = 0;
+
+		while (*p && !(isalnum((unsigned char)*p) || *p == '_'))
 			p++;
-		sbuf_addch(&sb, *p);
+		if (!*p)
+			return true;
+		while (*p && (isalnum((unsigned char)*p) || *p == '_') && n + 1 < sizeof(word))
+			word[n++] = *p++;
+		word[n] = '\0';
+		if (!(caseless ? strcasestr(pattern, word) : strstr(pattern, word)))
+			return false;
 	}
-	found = caseless ? strcasestr(sb.buf, lit) != NULL : strstr(sb.buf, lit) != NULL;
-	sbuf_release(&sb);
-	return found;
 }
 
 static void lint_clause(const struct signature *sig, const struct clause *cl, bool opening,

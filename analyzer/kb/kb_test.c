@@ -53,7 +53,7 @@ int kb_test_run(const struct kb *kb, const char *id, kb_example_fn run, void *ct
 			const struct kb_example *ex = &sig->examples[e];
 			const char *kind = ex->positive ? "positive" : "negative";
 			struct error err = { 0 };
-			char why[512];
+			char why[1024];
 			double conf = -1;
 			bool passed = false;
 

@@ -245,12 +245,12 @@ static void record_hit(struct line_pass *lp, struct cpattern *p, const struct fs
 	h->path = line->path ? arena_strdup(a, line->path) : NULL;
 	h->line = line->lineno;
 	h->text = arena_str(a, line->text).ptr;
-	h->line_bdf = line->bdf ? arena_strdup(a, line->bdf) : NULL;
-	h->line_vm = line->vm ? arena_strdup(a, line->vm) : NULL;
+	h->line_bdf = line->bdf && *line->bdf ? arena_strdup(a, line->bdf) : NULL;
+	h->line_vm = line->vm && *line->vm ? arena_strdup(a, line->vm) : NULL;
 	h->caps = arena_alloc(a, sizeof(*h->caps) * (p->n_groups + 1));
 	for (uint32_t g = 1; g < p->n_groups; g++) {
-		if (!p->group_names[g] || ov[2 * g] == PCRE2_UNSET)
-			continue;
+		if (!p->group_names[g] || ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] <= ov[2 * g])
+			continue; /* unset or empty: binds nothing */
 		h->caps[h->n_caps].name = p->group_names[g];
 		h->caps[h->n_caps].value =
 			arena_str(a, str_from_mem(subj.ptr + ov[2 * g], ov[2 * g + 1] - ov[2 * g]))
@@ -309,7 +309,7 @@ const char *candidate_var(const struct candidate *c, const char *name)
 /* Sets a variable unless it is already set (the first, most specific value wins). */
 static void set_var(struct candidate *c, struct arena *a, const char *name, const char *value)
 {
-	if (!value || candidate_var(c, name))
+	if (!value || !*value || candidate_var(c, name))
 		return;
 	c->vars = xgrow(c->vars, &c->cap_vars, c->n_vars + 1, sizeof(*c->vars));
 	c->vars[c->n_vars++] = (struct match_var){ .name = arena_strdup(a, name),
@@ -452,7 +452,7 @@ static int on_row(void *ctx, int ncols, const char *const *names, const struct f
 			if (strcmp(names[i], sig->subject_var) == 0 && vals[i].type != FS_NULL) {
 				sbuf_reset(&val);
 				value_text(&vals[i], &val);
-				subject = arena_strdup(a, val.buf);
+				subject = val.len ? arena_strdup(a, val.buf) : NULL;
 			}
 		c = find_candidate(rc->r, subject);
 		if (!c) {
@@ -685,28 +685,29 @@ static void resolve_subject(struct sig_run *r, struct candidate *c)
 	if (c->subject)
 		return;
 	if (r->sig->subject == SUBJECT_DEVICE && candidate_var(c, "vmid")) {
-		v = only_value(r,
-			       "SELECT DISTINCT CASE WHEN length(h.bdf) = 10 THEN h.bdf || '.0' "
-			       "ELSE h.bdf END FROM vm_hostdevs h JOIN vms v ON v.id = h.vm_id "
-			       "WHERE v.vmid = :vmid AND h.bdf IS NOT NULL AND h.snapshot IS NULL",
-			       "vmid", candidate_var(c, "vmid"));
+		v = only_value(
+			r,
+			"SELECT DISTINCT CASE WHEN length(h.bdf) = 10 THEN h.bdf || '.0' "
+			"ELSE h.bdf END FROM vm_hostdevs h JOIN vms v ON v.id = h.vm_id "
+			"WHERE v.vmid = :vmid AND h.bdf IS NOT NULL AND coalesce(h.snapshot, '') = ''",
+			"vmid", candidate_var(c, "vmid"));
 	} else if (r->sig->subject == SUBJECT_VM && candidate_var(c, "bdf")) {
 		v = only_value(r,
 			       "SELECT DISTINCT v.vmid FROM vm_hostdevs h JOIN vms v ON v.id = "
 			       "h.vm_id WHERE (h.bdf = :bdf OR h.bdf = substr(:bdf, 1, 10)) AND "
-			       "h.snapshot IS NULL",
+			       "coalesce(h.snapshot, '') = ''",
 			       "bdf", candidate_var(c, "bdf"));
 	}
 	if (!v && r->sig->subject == SUBJECT_VM)
 		v = only_value(r,
 			       "SELECT DISTINCT v.vmid FROM vms v JOIN vm_hostdevs h ON h.vm_id = "
-			       "v.id WHERE h.snapshot IS NULL",
+			       "v.id WHERE coalesce(h.snapshot, '') = ''",
 			       NULL, NULL);
 	if (!v && r->sig->subject == SUBJECT_DEVICE)
 		v = only_value(r,
 			       "SELECT DISTINCT CASE WHEN length(h.bdf) = 10 THEN h.bdf || '.0' "
 			       "ELSE h.bdf END FROM vm_hostdevs h WHERE h.bdf IS NOT NULL AND "
-			       "h.snapshot IS NULL",
+			       "coalesce(h.snapshot, '') = ''",
 			       NULL, NULL);
 	if (v) {
 		c->subject = v;
@@ -837,6 +838,30 @@ static int lint_subject(pcre2_code *code, pcre2_match_data *md, pcre2_match_cont
 	return pcre2_match(code, (PCRE2_SPTR)sb->buf, sb->len, 0, PCRE2_NO_JIT, md, mctx);
 }
 
+/* The prefilter is sound only if every line the pattern matches holds a literal: check it on
+ * every line of the signature's positive examples. */
+static void lint_examples(const struct signature *sig, const struct clause *cl, pcre2_code *code,
+			  pcre2_match_data *md, pcre2_match_context *mctx, struct kb_issues *out)
+{
+	for (size_t e = 0; e < sig->n_examples; e++) {
+		const struct kb_example *ex = &sig->examples[e];
+		for (size_t i = 0; i < ex->n_inputs; i++) {
+			struct str rest = str_from_mem(ex->inputs[i].text, ex->inputs[i].len), line;
+			while (str_next_line(&rest, &line)) {
+				if (pcre2_match(code, (PCRE2_SPTR)line.ptr, line.len, 0, 0, md,
+						mctx) < 0 ||
+				    has_literal(cl, line))
+					continue;
+				kb_issue_add(
+					out, sig->file,
+					"clause '%s': the pattern matches a line of test '%s' that holds none of its literals, so the prefilter would skip it: %.80s",
+					cl->name, ex->name, line.ptr);
+				return;
+			}
+		}
+	}
+}
+
 int matcher_lint(const struct kb *kb, struct kb_issues *out)
 {
 	pcre2_match_context *mctx = pcre2_match_context_create(NULL);
@@ -894,6 +919,7 @@ int matcher_lint(const struct kb *kb, struct kb_issues *out)
 				}
 			}
 		next_clause:
+			lint_examples(&kb->sigs[s], cl, code, md, mctx, out);
 			pcre2_match_data_free(md);
 			pcre2_code_free(code);
 		}
