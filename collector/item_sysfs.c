@@ -44,7 +44,8 @@ int dir_list(const char *dir, struct strlist *out, size_t max)
 		strlist_push(out, e->d_name);
 	}
 	closedir(d);
-	qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+	if (out->n - first > 1)
+		qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
 	return 0;
 }
 
@@ -184,7 +185,8 @@ static int cmp_holder(const void *a, const void *b)
 
 void holders_format(const struct holders *h, struct sbuf *out)
 {
-	qsort(h->v.v, h->v.n, sizeof(h->v.v[0]), cmp_holder);
+	if (h->v.n > 1)
+		qsort(h->v.v, h->v.n, sizeof(h->v.v[0]), cmp_holder);
 	if (!h->have_dev_vfio) {
 		sbuf_addstr(out, "# /dev/vfio does not exist (vfio not loaded)\n");
 		return;
