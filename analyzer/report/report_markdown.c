@@ -110,8 +110,7 @@ static void put_summary(struct sbuf *sb, const struct result *res)
 		sbuf_addf(sb, " %zu cause%s ruled out.", res->n_ruled_out,
 			  res->n_ruled_out == 1 ? " was" : "s were");
 	if (res->n_unchecked)
-		sbuf_addf(sb, " %zu could not be checked from the posted output (see below).",
-			  res->n_unchecked);
+		sbuf_addstr(sb, " To confirm, please post the output listed below.");
 	sbuf_addstr(sb, "\n\n");
 	if (res->host_summary && *res->host_summary) {
 		sbuf_addstr(sb, "Host: ");

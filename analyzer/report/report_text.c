@@ -78,7 +78,8 @@ static void put_summary(struct text_out *t, const struct result *res)
 	sbuf_addstr(t->sb, ", ");
 	put_count(t->sb, res->n_ruled_out, "ruled out", "ruled out");
 	sbuf_addstr(t->sb, ", ");
-	put_count(t->sb, res->n_unchecked, "could not be checked", "could not be checked");
+	put_count(t->sb, report_util_unchecked_causes(res), "could not be checked",
+		  "could not be checked");
 	sbuf_addstr(t->sb, " (");
 	put_count(t->sb, res->n_inputs, "input", "inputs");
 	sbuf_addstr(t->sb, ")\n");

@@ -183,6 +183,21 @@ size_t report_util_evidence_hidden(const struct finding *f)
 	return total - report_util_evidence_shown(f);
 }
 
+size_t report_util_unchecked_causes(const struct result *res)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->n_unchecked; i++) {
+		const char *id = res->unchecked[i].id ? res->unchecked[i].id : "";
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(res->unchecked[j].id ? res->unchecked[j].id : "", id) == 0;
+		n += !seen;
+	}
+	return n;
+}
+
 void report_util_put_evidence(struct sbuf *sb, const struct evidence *e, unsigned flags)
 {
 	flags &= ~(unsigned)(PUT_NEWLINES | PUT_INDENT);

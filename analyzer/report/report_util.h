@@ -14,6 +14,7 @@
 struct sbuf;
 struct finding;
 struct evidence;
+struct result;
 
 enum report_put_flags {
 	PUT_NEWLINES = 1 << 0, /* keep '\n' (multi-line fields); otherwise it becomes a space */
@@ -37,6 +38,9 @@ size_t report_util_longest_run(const char *s, char c);
  * it leaves out ("... and N more"), counting n_evidence_total when the ranker cut some. */
 size_t report_util_evidence_shown(const struct finding *f);
 size_t report_util_evidence_hidden(const struct finding *f);
+
+/* How many distinct causes res->unchecked names (a cause with two unmet needs counts once). */
+size_t report_util_unchecked_causes(const struct result *res);
 
 /* "path:line: text", "path: text" (line 0) or "text" (no path), made safe with flags. */
 void report_util_put_evidence(struct sbuf *sb, const struct evidence *e, unsigned flags);

@@ -254,6 +254,7 @@ static void test_unchecked_needs_of_one_cause_share_a_heading(void)
 	run1 = fixture_find(out, "      run: lspci -nnk\n");
 	run2 = fixture_find(out, "      missing: the VM configuration\n      run: cat "
 				 "/etc/pve/qemu-server/<vmid>.conf\n");
+	CHECK(strstr(out, ", 1 could not be checked (2 inputs)\n") != NULL);
 	CHECK(head > 0);
 	CHECK(run1 > head);
 	CHECK(run2 > run1);
