@@ -480,11 +480,12 @@ static int on_row(void *ctx, int ncols, const char *const *names, const struct f
 		} else {
 			if ((rc->rows == 0 || rc->enumerate) && vals[i].type != FS_NULL)
 				set_var(c, a, names[i], val.buf);
+			if (vals[i].type == FS_NULL)
+				continue; /* absent: nothing to show */
 			if (!first_field)
 				sbuf_addstr(&rc->render, ", ");
 			first_field = false;
-			sbuf_addf(&rc->render, "%s = %s", names[i],
-				  vals[i].type == FS_NULL ? "NULL" : val.buf);
+			sbuf_addf(&rc->render, "%s = %s", names[i], val.buf);
 		}
 	}
 	c->matched[rc->clause] = true;
@@ -562,24 +563,34 @@ static long run_sql(struct sig_run *r, struct candidate *c, size_t clause, bool 
 
 /* Does hit h agree with the candidate's variables? Its captures must equal the values of
  * variables of the same name; the line's own address and VM must equal bdf / vmid. */
-static bool hit_agrees(const struct candidate *c, const struct hit *h)
+static const char *var_before(const struct candidate *c, size_t n_before, const char *name)
+{
+	for (size_t i = 0; i < n_before && i < c->n_vars; i++)
+		if (strcmp(c->vars[i].name, name) == 0)
+			return c->vars[i].value;
+	return NULL;
+}
+
+/* Only variables bound before this clause count (n_before): the clause's own first hit must
+ * not hide its other lines. */
+static bool hit_agrees(const struct candidate *c, size_t n_before, const struct hit *h)
 {
 	bool has_bdf = false, has_vm = false;
 
 	for (size_t i = 0; i < h->n_caps; i++) {
-		const char *v = candidate_var(c, h->caps[i].name);
+		const char *v = var_before(c, n_before, h->caps[i].name);
 		if (v && strcmp(v, h->caps[i].value) != 0)
 			return false;
 		has_bdf |= strcmp(h->caps[i].name, "bdf") == 0;
 		has_vm |= strcmp(h->caps[i].name, "vmid") == 0;
 	}
 	if (!has_bdf && h->line_bdf) {
-		const char *v = candidate_var(c, "bdf");
+		const char *v = var_before(c, n_before, "bdf");
 		if (v && strcmp(v, h->line_bdf) != 0)
 			return false;
 	}
 	if (!has_vm && h->line_vm) {
-		const char *v = candidate_var(c, "vmid");
+		const char *v = var_before(c, n_before, "vmid");
 		if (v && strcmp(v, h->line_vm) != 0)
 			return false;
 	}
@@ -637,9 +648,10 @@ static void open_from_pattern(struct sig_run *r, size_t clause)
 static void eval_pattern(struct sig_run *r, struct candidate *c, size_t clause)
 {
 	struct cpattern *p = pattern_of(r->m, &r->sig->clauses[clause]);
+	size_t n_before = c->n_vars;
 
 	for (size_t i = 0; p && i < p->n_hits; i++)
-		if (hit_agrees(c, &p->hits[i]))
+		if (hit_agrees(c, n_before, &p->hits[i]))
 			take_hit(r, c, clause, &p->hits[i]);
 }
 
