@@ -57,19 +57,6 @@ static void put_evidence(struct sbuf *sb, const struct finding *f)
 	sbuf_addstr(sb, "</pre></details>\n");
 }
 
-static void put_list(struct sbuf *sb, const char *label, const char *const *v, size_t n)
-{
-	if (n == 0)
-		return;
-	sbuf_addf(sb, "<p><b>%s:</b></p><ul>\n", label);
-	for (size_t i = 0; i < n; i++) {
-		sbuf_addstr(sb, "<li>");
-		h(sb, v[i]);
-		sbuf_addstr(sb, "</li>\n");
-	}
-	sbuf_addstr(sb, "</ul>\n");
-}
-
 /* References are links when they are plain http(s) URLs (nothing is loaded until clicked). */
 static void put_references(struct sbuf *sb, const char *const *v, size_t n)
 {
@@ -124,7 +111,15 @@ static void put_finding(struct sbuf *sb, const struct finding *f, size_t rank)
 		sbuf_addstr(sb, "</code>");
 	}
 	sbuf_addstr(sb, "</p>\n");
-	put_list(sb, "Explains", f->symptoms, f->n_symptoms);
+	if (f->n_symptoms) {
+		sbuf_addstr(sb, "<p><b>Explains:</b> ");
+		for (size_t i = 0; i < f->n_symptoms; i++) {
+			if (i)
+				sbuf_addstr(sb, ", ");
+			h(sb, f->symptoms[i]);
+		}
+		sbuf_addstr(sb, "</p>\n");
+	}
 	put_evidence(sb, f);
 	if (f->fix && *f->fix) {
 		sbuf_addstr(sb, "<p><b>Fix:</b></p>\n<pre>");
@@ -226,6 +221,11 @@ void report_html_render(const struct result *res, struct sbuf *sb)
 			"<title>vfio-doctor report</title>\n<style>");
 	sbuf_addstr(sb, css);
 	sbuf_addstr(sb, "</style>\n</head>\n<body>\n<h1>vfio-doctor report</h1>\n");
+	sbuf_addf(
+		sb,
+		"<p>%zu possible cause%s, %zu ruled out, %zu could not be checked (%zu input%s).</p>\n",
+		res->n_findings, res->n_findings == 1 ? "" : "s", res->n_ruled_out,
+		report_util_unchecked_causes(res), res->n_inputs, res->n_inputs == 1 ? "" : "s");
 	if (res->host_summary && *res->host_summary) {
 		sbuf_addstr(sb, "<p class=\"meta\">Host: ");
 		h(sb, res->host_summary);

@@ -117,6 +117,10 @@ static void test_html_is_self_contained_and_escaped(void)
 	CHECK(strstr(out, "dmesg:14: " SEED001_ROM_LINE) != NULL);
 	CHECK(fixture_find(out, "1. Intel iGPU ROM") < fixture_find(out, "2. A host framebuffer"));
 	CHECK(strstr(out, "<h2>Could not check</h2>") != NULL);
+	CHECK(strstr(out,
+		     "<p>2 possible causes, 1 ruled out, 1 could not be checked (2 inputs).</p>") !=
+	      NULL);
+	CHECK(strstr(out, "<p><b>Explains:</b> Code 43</p>") != NULL);
 	CHECK(strstr(out, "<h2>Ruled out</h2>") != NULL);
 	CHECK(strstr(out, "</html>\n") != NULL);
 	CHECK(strstr(out,
