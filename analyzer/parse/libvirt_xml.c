@@ -20,8 +20,9 @@
  * Hostile input: the size is capped (MAX_XML_BYTES); entities are never substituted
  * (no XML_PARSE_NOENT), no DTD is loaded, no network, no huge mode; a document with a DOCTYPE
  * or an ENTITY declaration is not parsed at all (libvirt never writes one). A malformed
- * document keeps its line rows and gets a warning. A fragment (a <hostdev>, <cpu>, <features>
- * or <devices> pasted alone) is read as if it were inside <domain>.
+ * document gets a warning and is read again in libxml2's recover mode, which keeps what
+ * precedes the damage (forum pastes elide with "..." inside tags). A fragment (a <hostdev>, <cpu>,
+ * <features> or <devices> pasted alone) is read as if it were inside <domain>.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -314,8 +315,10 @@ static int8_t on_off(struct str v)
 static void walk_hostdev(struct lx *x, xmlNode *n)
 {
 	struct hostdev_row *h;
+	struct str type = attr(x, n, "type");
 
-	if (!str_eq_cstr(attr(x, n, "type"), "pci"))
+	/* a pasted <hostdev> may omit its type; any other type is not PCI */
+	if (type.len && !str_eq_cstr(type, "pci"))
 		return;
 	if (x->out->hostdevs.n >= MAX_ROWS)
 		return;
@@ -492,9 +495,15 @@ int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err)
 		struct str msg = e && e->message ? str_trim(str_from_cstr(e->message)) : STR_NULL;
 
 		parse_warn(out, e && e->line > 0 ? (uint32_t)e->line : 0,
-			   "malformed XML (%.*s): no domain read", (int)msg.len, msg.ptr);
-		xmlFreeParserCtxt(ctxt);
-		return 0;
+			   "malformed XML (%.*s): reading what can be recovered", (int)msg.len,
+			   msg.ptr);
+		/* forum pastes elide with "..." inside tags; keep what precedes the damage */
+		doc = xmlCtxtReadMemory(ctxt, text.ptr, (int)text.len, NULL, NULL,
+					opts | XML_PARSE_RECOVER);
+		if (!doc) {
+			xmlFreeParserCtxt(ctxt);
+			return 0;
+		}
 	}
 	root = xmlDocGetRootElement(doc);
 	if (root)

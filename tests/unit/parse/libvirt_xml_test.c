@@ -134,6 +134,30 @@ static void test_wiki_fragments_are_read_as_domain_parts(void)
 	release(&g);
 }
 
+/* seed 003's "<cpu mode='host-passthrough' ...>": the elided attribute breaks the tag */
+static void test_elided_paste_keeps_what_precedes_the_damage(void)
+{
+	struct fixture f;
+
+	parse_golden(&f, "seed003_cpu_feature_elided.in");
+	CHECK_INT(f.out.warnings.n, 2); /* malformed, and a fragment */
+	CHECK(strstr(f.out.warnings.v[0].msg, "reading what can be recovered") != NULL);
+	CHECK(opt_is(&f.out, "cpu.mode", "host-passthrough"));
+	release(&f);
+}
+
+static void test_pasted_hostdev_without_type_keeps_its_romfile(void)
+{
+	struct fixture f;
+
+	parse_golden(&f, "seed003_hostdev_rom_fragment.in");
+	CHECK_INT(f.out.hostdevs.n, 1);
+	CHECK(!f.out.hostdevs.v[0].has_bdf);
+	CHECK_VIEW(f.out.hostdevs.v[0].romfile, "/path/to/your/gpu/bios.bin");
+	CHECK_INT(f.out.hostdevs.v[0].rombar, -1);
+	release(&f);
+}
+
 static void test_truncated_document_keeps_lines_and_warns(void)
 {
 	struct fixture f;
@@ -144,9 +168,13 @@ static void test_truncated_document_keeps_lines_and_warns(void)
 	parse_out_init(&out);
 	CHECK_INT(libvirt_xml_parse(str_from_mem(f.text, f.len / 2), &out, &err), 0);
 	CHECK(out.lines.n > 10);
-	CHECK_INT(out.vms.n, 0);
 	CHECK_INT(out.warnings.n, 1);
 	CHECK(strstr(out.warnings.v[0].msg, "malformed XML") != NULL);
+	/* recover mode keeps what precedes the cut: the domain, not the hostdevs after it */
+	CHECK_INT(out.vms.n, 1);
+	CHECK_VIEW(out.vms.v[0].id, "QEMUGuest2");
+	CHECK(opt_is(&out, "machine.type", "i440fx"));
+	CHECK_INT(out.hostdevs.n, 0);
 	parse_out_release(&out);
 	release(&f);
 }
@@ -211,5 +239,7 @@ static void test_sniff(void)
 
 TEST_MAIN(test_pci_hostdevs_with_rom_settings, test_kvm_hidden_hyperv_vendor_and_ioapic,
 	  test_qemu_args_in_order_and_ovmf_loader, test_wiki_fragments_are_read_as_domain_parts,
+	  test_elided_paste_keeps_what_precedes_the_damage,
+	  test_pasted_hostdev_without_type_keeps_its_romfile,
 	  test_truncated_document_keeps_lines_and_warns, test_entity_declarations_are_refused,
 	  test_oversized_document_is_not_parsed, test_sniff)
