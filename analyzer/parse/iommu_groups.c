@@ -16,6 +16,8 @@
  * 0000:00:02.0: Adding to iommu group 0" when it is pasted here. A header group lasts until a line
  * that is neither a member nor blank. Pure: no I/O.
  */
+#include "parse/iommu_groups.h"
+
 #include <string.h>
 
 #include "common/limits.h"
@@ -288,6 +290,37 @@ int iommu_groups_parse(struct str text, struct parse_out *out, struct error *err
 		row->has_bdf = true;
 		row->bdf = bdf;
 		push_group(out, lineno, group, &bdf, desc);
+	}
+	(void)err;
+	return 0;
+}
+
+int iommu_groups_parse_devices(struct str text, int32_t group, struct parse_out *out,
+			       struct error *err)
+{
+	struct str line;
+	uint32_t lineno = 0;
+
+	while (str_next_line(&text, &line)) {
+		struct line_row *row;
+		struct pciaddr bdf;
+		struct str t;
+
+		if (++lineno > MAX_LINES) {
+			parse_warn(out, lineno, "more than %d lines, ignoring the rest", MAX_LINES);
+			break;
+		}
+		row = pci_text_push_line(out, lineno, &line, SOURCE_IOMMU_GROUPS, NULL);
+		t = str_trim(line);
+		if (!t.len)
+			continue;
+		if (!pciaddr_parse(t, false, &bdf)) {
+			parse_warn(out, lineno, "not a PCI address, skipping");
+			continue;
+		}
+		row->has_bdf = true;
+		row->bdf = bdf;
+		push_group(out, lineno, group, &bdf, STR_NULL);
 	}
 	(void)err;
 	return 0;
