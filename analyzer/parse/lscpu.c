@@ -37,7 +37,7 @@ int lscpu_sniff(struct str text)
 		"Model name",	"Thread(s) per core", "Flags",	    "Address sizes", NULL
 	};
 	struct str line, head = text, key, value;
-	unsigned n = 0, known = 0, fields = 0;
+	unsigned n = 0, known = 0, fields = 0, seen = 0;
 
 	if (head.len > MAX_SNIFF_BYTES)
 		head.len = MAX_SNIFF_BYTES;
@@ -45,9 +45,13 @@ int lscpu_sniff(struct str text)
 		if (!str_trim(line).len || !split_field(line, &key, &value))
 			continue;
 		fields++;
-		for (const char *const *k = keys; *k; k++)
-			known += str_eq_cstr(key, *k);
+		for (unsigned k = 0; keys[k]; k++)
+			if (str_eq_cstr(key, keys[k]))
+				seen |= 1u << k;
 	}
+	/* distinct keys: lspci -vv repeats "Flags:" once per device */
+	for (; seen; seen &= seen - 1)
+		known++;
 	if (known >= 4)
 		return 95;
 	if (known >= 2 && known * 2 >= fields)

@@ -18,6 +18,14 @@ static bool module_line(struct str line, struct str *name, struct str *rest)
 
 	if (!str_next_word(&t, name) || !str_next_word(&t, &size) || !str_next_word(&t, &used))
 		return false;
+	/* module names are [A-Za-z0-9_-]; "00: 02 10 ..." is an lspci hex dump */
+	for (size_t i = 0; i < name->len; i++) {
+		char c = name->ptr[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
 	if (!str_to_u64(size, 10, 0, UINT64_MAX, &v) || !str_to_u64(used, 10, 0, UINT64_MAX, &v))
 		return false;
 	*rest = str_trim(str_sub(line, (size_t)(size.ptr - line.ptr), line.len));

@@ -67,7 +67,8 @@ int pve_task_sniff(struct str text)
 {
 	struct str line, prog;
 	unsigned n = 0, qemu = 0;
-	bool upid = false, status = false;
+	unsigned upid_at = 0;
+	bool status = false;
 
 	if (text.len > MAX_SNIFF_BYTES)
 		text.len = MAX_SNIFF_BYTES;
@@ -77,14 +78,17 @@ int pve_task_sniff(struct str text)
 
 		n++;
 		if (parse_upid(line, &ts, &type, &id))
-			upid = true;
+			upid_at = upid_at ? upid_at : n;
 		else if (task_status(line))
 			status = true;
 		else if (qemu_prog_take(line, &prog))
 			qemu++;
 	}
-	if (upid)
+	/* the UPID heads a task log; further down it is a line of some paste */
+	if (upid_at && upid_at <= 3)
 		return 95;
+	if (upid_at)
+		return status ? 90 : 40;
 	if (status)
 		return qemu ? 92 : 85;
 	return 0;

@@ -104,25 +104,40 @@ static bool uname_a(struct str line, uint32_t lineno, struct parse_out *out)
 	return true;
 }
 
+/* 0 none, 1 "Linux version ...", 2 "Linux <node> <release> #..." */
+static int version_shape(struct str line)
+{
+	struct str t = line, w;
+
+	if (str_starts_with(line, "Linux version "))
+		return 1;
+	if (str_next_word(&t, &w) && str_eq_cstr(w, "Linux") && str_next_word(&t, &w) &&
+	    str_next_word(&t, &w) && str_next_word(&t, &w) && w.ptr[0] == '#')
+		return 2;
+	return 0;
+}
+
 int version_sniff(struct str text)
 {
-	struct str line, head = text, t, w;
+	struct str line, head = text;
 	unsigned n = 0;
+	int shape = 0;
 
 	if (head.len > MAX_SNIFF_BYTES)
 		head.len = MAX_SNIFF_BYTES;
-	while (n < 3 && str_next_line(&head, &line)) {
+	while (n < 4 && str_next_line(&head, &line)) {
 		if (!str_trim(line).len)
 			continue;
-		n++;
-		if (str_starts_with(line, "Linux version "))
-			return n == 1 ? 95 : 40;
-		t = line;
-		if (str_next_word(&t, &w) && str_eq_cstr(w, "Linux") && str_next_word(&t, &w) &&
-		    str_next_word(&t, &w) && str_next_word(&t, &w) && w.ptr[0] == '#')
-			return n == 1 ? 90 : 40;
+		if (++n == 1)
+			shape = version_shape(line);
 	}
-	return 0;
+	if (!shape)
+		return 0;
+	/* /proc/version and uname -a are one line; a log opening with the banner (dmesg -t) is not
+	 */
+	if (n > 2)
+		return 10;
+	return shape == 1 ? 95 : 90;
 }
 
 int version_parse(struct str text, struct parse_out *out, struct error *err)

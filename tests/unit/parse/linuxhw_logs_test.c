@@ -85,4 +85,46 @@ static void test_every_lscpu_parses(void)
 	CHECK_INT(cpus, 2);
 }
 
-TEST_MAIN(test_every_dmesg_parses, test_dmesg_stamps_and_sources, test_every_lscpu_parses)
+/* lspci -vv repeats "Flags:" per device and prints "00: 02 10 ..." hex dumps: neither lscpu nor
+ * proc_modules may claim it (both once did). */
+static void test_lspci_is_nobody_elses(void)
+{
+	static int (*const sniffers[])(struct str) = {
+		kernel_log_sniff,   journal_sniff, qemu_log_sniff, libvirt_log_sniff,
+		pve_task_sniff,	    cmdline_sniff, grub_sniff,	   cpuinfo_sniff,
+		lscpu_sniff,	    iomem_sniff,   modprobe_sniff, modules_load_sniff,
+		proc_modules_sniff, version_sniff,
+	};
+	char rel[64];
+
+	for (int i = 1; i <= 7; i++) {
+		size_t len;
+		char *buf;
+
+		snprintf(rel, sizeof(rel), "corpus/linuxhw/%04d/lspci.txt", i);
+		buf = test_read_file(test_path("VD_SHARED_DIR", rel), &len);
+		for (size_t k = 0; k < sizeof(sniffers) / sizeof(sniffers[0]); k++)
+			CHECK(sniffers[k](str_from_mem(buf, len)) < 50);
+		free(buf);
+	}
+}
+
+/* dmesg -t opens with the "Linux version" banner that /proc/version holds alone */
+static void test_banner_first_log_is_not_proc_version(void)
+{
+	size_t len;
+	char *buf = test_read_file(
+		test_path("VD_SOURCE_DIR", "tests/golden/kernel_log/host_dmesg_notime.in"), &len);
+	struct str text = str_from_mem(buf, len);
+
+	CHECK(kernel_log_sniff(text) > version_sniff(text));
+	free(buf);
+	buf = test_read_file(
+		test_path("VD_SOURCE_DIR", "tests/golden/version/host_proc_version.in"), &len);
+	text = str_from_mem(buf, len);
+	CHECK(version_sniff(text) > kernel_log_sniff(text));
+	free(buf);
+}
+
+TEST_MAIN(test_every_dmesg_parses, test_dmesg_stamps_and_sources, test_every_lscpu_parses,
+	  test_lspci_is_nobody_elses, test_banner_first_log_is_not_proc_version)
