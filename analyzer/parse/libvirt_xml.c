@@ -9,7 +9,8 @@
  *     <rom bar='on' file='/etc/fake/bootrom.bin'/>
  *       <hidden state='on'/>
  *
- * Keys (docs/factstore.md): vcpu, memory (as written, with its unit), memory_mib, hugepages,
+ * Keys (docs/factstore.md): vcpu, memory (as written, with its unit), memory_mib,
+ * memtune.<limit> and memtune.<limit>_mib (hard_limit...), hugepages,
  * machine (os/type@machine), machine.type (q35 or i440fx), loader, bios (ovmf when the loader
  * names OVMF/edk2 or os@firmware is efi, else seabios: libvirt's own default on x86),
  * cpu.mode, cpu.check, cpu.model, cpu.maxphysaddr.<attr>, cpu.feature.<name> = policy,
@@ -143,23 +144,33 @@ static uint64_t unit_scale(struct str u)
 	return 0;
 }
 
-static void walk_memory(struct lx *x, xmlNode *n)
+/* An amount with a unit attribute: "<key>" as written ("219100 KiB"), "<key>_mib" in MiB. */
+static void walk_amount(struct lx *x, xmlNode *n, struct str key)
 {
 	struct str v = content(x, n), unit = attr(x, n, "unit");
 	uint64_t num, scale = unit_scale(unit);
 
-	add_opt(x, n, STR_LIT("memory"),
+	add_opt(x, n, key,
 		unit.len ? str_from_cstr(arena_printf(&x->out->arena, "%.*s %.*s", (int)v.len,
 						      v.ptr, (int)unit.len, unit.ptr))
 			 : v);
 	if (!scale || !str_to_u64(v, 10, 0, UINT64_MAX / scale, &num)) {
-		parse_warn(x->out, line_of(n), "memory '%.*s' unit '%.*s' not understood",
-			   (int)v.len, v.ptr, (int)unit.len, unit.ptr);
+		parse_warn(x->out, line_of(n), "%.*s '%.*s' unit '%.*s' not understood",
+			   (int)key.len, key.ptr, (int)v.len, v.ptr, (int)unit.len, unit.ptr);
 		return;
 	}
-	add_opt(x, n, STR_LIT("memory_mib"),
+	add_opt(x, n,
+		str_from_cstr(arena_printf(&x->out->arena, "%.*s_mib", (int)key.len, key.ptr)),
 		str_from_cstr(arena_printf(&x->out->arena, "%llu",
 					   (unsigned long long)(num * scale >> 20))));
+}
+
+/* <memtune><hard_limit unit='KiB'>...: memtune.<limit> and memtune.<limit>_mib */
+static void walk_memtune(struct lx *x, xmlNode *n)
+{
+	for (xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			walk_amount(x, c, key2(x, "memtune", c->name));
 }
 
 static void walk_os(struct lx *x, xmlNode *os)
@@ -378,7 +389,9 @@ static void walk_element(struct lx *x, xmlNode *n)
 	} else if (is_el(n, "vcpu")) {
 		add_opt(x, n, STR_LIT("vcpu"), content(x, n));
 	} else if (is_el(n, "memory")) {
-		walk_memory(x, n);
+		walk_amount(x, n, STR_LIT("memory"));
+	} else if (is_el(n, "memtune")) {
+		walk_memtune(x, n);
 	} else if (is_el(n, "memoryBacking")) {
 		for (xmlNode *c = n->children; c; c = c->next)
 			if (is_el(c, "hugepages"))

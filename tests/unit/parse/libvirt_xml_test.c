@@ -134,6 +134,25 @@ static void test_wiki_fragments_are_read_as_domain_parts(void)
 	release(&g);
 }
 
+static void test_memory_units_and_memtune_limits(void)
+{
+	struct fixture f, g;
+
+	parse_golden(&f, "libvirt_memtune.in");
+	CHECK(opt_is(&f.out, "memory", "214 MiB"));
+	CHECK(opt_is(&f.out, "memory_mib", "214"));
+	CHECK(opt_is(&f.out, "memtune.hard_limit", "512000 KiB"));
+	CHECK(opt_is(&f.out, "memtune.hard_limit_mib", "500"));
+	CHECK(opt_is(&f.out, "memtune.soft_limit_mib", "0"));
+	CHECK(opt_is(&f.out, "memtune.swap_hard_limit_mib", "1000")); /* KB is 1000 bytes */
+	CHECK_INT(f.out.warnings.n, 0);
+	parse_golden(&g, "libvirt_hugepages_default.in");
+	CHECK(opt_is(&g.out, "hugepages", "on"));
+	CHECK_INT(opt(&g.out, "hugepages")->lineno, 7);
+	release(&f);
+	release(&g);
+}
+
 /* seed 003's "<cpu mode='host-passthrough' ...>": the elided attribute breaks the tag */
 static void test_elided_paste_keeps_what_precedes_the_damage(void)
 {
@@ -238,7 +257,8 @@ static void test_sniff(void)
 }
 
 TEST_MAIN(test_pci_hostdevs_with_rom_settings, test_kvm_hidden_hyperv_vendor_and_ioapic,
-	  test_qemu_args_in_order_and_ovmf_loader, test_wiki_fragments_are_read_as_domain_parts,
+	  test_qemu_args_in_order_and_ovmf_loader, test_memory_units_and_memtune_limits,
+	  test_wiki_fragments_are_read_as_domain_parts,
 	  test_elided_paste_keeps_what_precedes_the_damage,
 	  test_pasted_hostdev_without_type_keeps_its_romfile,
 	  test_truncated_document_keeps_lines_and_warns, test_entity_declarations_are_refused,
