@@ -98,6 +98,7 @@ struct factstore {
 	sqlite3_stmt *st[ST_COUNT];
 	uint64_t rows;
 	uint64_t steps;	    /* progress-handler ticks of the running query */
+	bool indexed;	    /* the schema's indexes exist (built before the first read) */
 	bool query_running; /* the progress handler caps only user queries */
 };
 
@@ -178,12 +179,40 @@ static int prepare_file(const char *path, struct error *err)
 	return 0;
 }
 
+#define INDEX_MARKER "-- @indexes"
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* Builds the indexes after the last load, before the first read. */
+static int ensure_indexes(struct factstore *fs, struct error *err)
+{
+	const char *marker = strstr((const char *)vd_schema_sql[0].data, INDEX_MARKER);
+
+	if (fs->indexed)
+		return 0;
+	fs->indexed = true;
+	return marker ? exec(fs, marker, err) : 0;
+}
+
 static int create_schema(struct factstore *fs, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
-	int ret = -1;
+	int ret = -1, rc;
 
-	if (exec(fs, (const char *)vd_schema_sql[0].data, err) < 0)
+	const char *schema = (const char *)vd_schema_sql[0].data;
+	const char *marker = strstr(schema, INDEX_MARKER);
+	char *tables = marker ? xstrndup(schema, (size_t)(marker - schema)) : xstrdup(schema);
+
+	rc = exec(fs, tables, err);
+	free(tables);
+	if (rc < 0)
 		return -1;
 	if (sqlite3_prepare_v2(fs->db, "INSERT INTO meta (key, value) VALUES (?, ?)", -1, &st,
 			       NULL) != SQLITE_OK)
@@ -243,8 +272,14 @@ fail:
 
 void factstore_close(struct factstore *fs)
 {
+	struct error ignored = { 0 };
+
 	if (!fs)
 		return;
+	/* a --db file gets its indexes even when nobody queried it */
+	if (fs->db && !fs->indexed && sqlite3_db_filename(fs->db, "main") &&
+	    *sqlite3_db_filename(fs->db, "main"))
+		ensure_indexes(fs, &ignored);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(fs->st[i]);
 	sqlite3_close(fs->db);
@@ -947,7 +982,7 @@ long factstore_query(struct factstore *fs, const char *sql, const struct fs_para
 	long n = -1;
 	int ncols, rc;
 
-	if (prepare_readonly(fs, sql, &st, err) < 0)
+	if (ensure_indexes(fs, err) < 0 || prepare_readonly(fs, sql, &st, err) < 0)
 		return -1;
 	if (bind_params(fs, st, params, nparams, err) < 0)
 		goto out;
@@ -989,7 +1024,7 @@ int factstore_check_sql(struct factstore *fs, const char *sql,
 {
 	sqlite3_stmt *st = NULL;
 
-	if (prepare_readonly(fs, sql, &st, err) < 0)
+	if (ensure_indexes(fs, err) < 0 || prepare_readonly(fs, sql, &st, err) < 0)
 		return -1;
 	for (int i = 1; param && i <= sqlite3_bind_parameter_count(st); i++) {
 		const char *name = sqlite3_bind_parameter_name(st, i);
@@ -1031,6 +1066,8 @@ int factstore_each_line(struct factstore *fs, uint64_t kind_mask, fs_line_fn fn,
 	const char *cn = NULL;
 	int rc, nbind = 0, ret = -1;
 
+	if (ensure_indexes(fs, err) < 0)
+		return -1;
 	sbuf_init(&sql, 4096);
 	sbuf_addstr(&sql, "SELECT l.id, l.input_id, i.path, l.lineno, l.kind, l.boot, l.ts, l.bdf, "
 			  "l.vm, l.text, l.msg FROM lines l JOIN inputs i ON i.id = l.input_id");

@@ -31,8 +31,6 @@ CREATE TABLE lines (
 	text TEXT NOT NULL,        -- the normalised line
 	msg TEXT NOT NULL          -- the message body without timestamp/host prefixes
 );
-CREATE INDEX lines_bdf ON lines(bdf);
-CREATE INDEX lines_kind ON lines(kind);
 
 -- PCI devices. One row per (bdf, source); the view `device` merges sources per bdf.
 CREATE TABLE devices (
@@ -58,7 +56,6 @@ CREATE TABLE devices (
 	acs INTEGER, acs_cap INTEGER, acs_ctrl INTEGER,
 	rebar INTEGER, sriov INTEGER
 );
-CREATE INDEX devices_bdf ON devices(bdf);
 
 CREATE TABLE regions (
 	device_id INTEGER NOT NULL REFERENCES devices(id),
@@ -82,7 +79,6 @@ CREATE TABLE iommu_groups (
 	grp INTEGER NOT NULL,
 	bdf TEXT NOT NULL
 );
-CREATE INDEX iommu_groups_bdf ON iommu_groups(bdf);
 
 CREATE TABLE pci_tree (
 	input_id INTEGER REFERENCES inputs(id),
@@ -145,7 +141,6 @@ CREATE TABLE vm_options (
 	key TEXT NOT NULL,
 	value TEXT
 );
-CREATE INDEX vm_options_key ON vm_options(key);
 
 CREATE TABLE vm_hostdevs (
 	vm_id INTEGER NOT NULL REFERENCES vms(id),
@@ -181,7 +176,6 @@ CREATE TABLE facts (
 	key TEXT NOT NULL,
 	value TEXT
 );
-CREATE INDEX facts_key ON facts(scope, key);
 
 CREATE TABLE warnings (
 	input_id INTEGER REFERENCES inputs(id),
@@ -206,3 +200,12 @@ SELECT bdf,
 	max(msix) AS msix, max(msix_enabled) AS msix_enabled,
 	max(acs) AS acs, max(rebar) AS rebar, max(pcie) AS pcie, max(pcie_type) AS pcie_type
 FROM devices d GROUP BY bdf;
+
+-- @indexes: everything below is built once loading is done, before the first read (factstore.c
+-- splits the file at this line): loading then inserts into the tables' B-trees only.
+CREATE INDEX lines_bdf ON lines(bdf);
+CREATE INDEX lines_kind ON lines(kind);
+CREATE INDEX devices_bdf ON devices(bdf);
+CREATE INDEX iommu_groups_bdf ON iommu_groups(bdf);
+CREATE INDEX vm_options_key ON vm_options(key);
+CREATE INDEX facts_key ON facts(scope, key);

@@ -74,7 +74,7 @@ bool bundle_path_clean(const char *raw, char *out, size_t cap, const char **why)
 		}
 	while (*p) {
 		const char *s = p;
-		size_t len;
+		size_t len = 0;
 
 		while (*p && *p != '/')
 			p++;
@@ -211,7 +211,7 @@ static int read_all(struct reader *r, struct error *err)
 		const char *raw = archive_entry_pathname(e);
 		const char *why = NULL;
 		mode_t type = archive_entry_filetype(e);
-		size_t len;
+		size_t len = 0;
 
 		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
 			return archive_fail(r, err);

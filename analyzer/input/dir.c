@@ -70,7 +70,7 @@ static int visit_file(struct walk *w, int dirfd, const char *name, const char *r
 	char path[MAX_PATH_BYTES + 1];
 	const char *why = NULL;
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 	int fd, ret;
 
 	if (!bundle_path_clean(rel, path, sizeof(path), &why)) {
