@@ -575,6 +575,9 @@ static void parse_cap_head(struct str t, struct block *b, struct device_row *d)
 	} else if (str_starts_with(s, "MSI:")) {
 		c->has_msi = true;
 		c->msi_enabled = find_flag(s, "Enable") == 1;
+	} else if (str_starts_with(s, "Message Signalled Interrupts:")) {
+		c->has_msi = true; /* pciutils 2.x wording of the MSI capability */
+		c->msi_enabled = find_flag(s, "Enable") == 1;
 	} else if (str_starts_with(s, "MSI-X:")) {
 		c->has_msix = true;
 		c->msix_enabled = find_flag(s, "Enable") == 1;
@@ -914,6 +917,15 @@ static void parse_device_line(struct str t, struct block *b, struct device_row *
 		d->driver = str_trim(str_sub(t, strlen("Kernel driver in use:"), t.len));
 	} else if (str_starts_with(t, "Kernel modules:")) {
 		d->modules = str_trim(str_sub(t, strlen("Kernel modules:"), t.len));
+	} else if (str_starts_with(t, "Flags:")) {
+		/* lspci -v: "Flags: bus master, fast devsel, latency 0, IRQ 16, IOMMU group 14" */
+		long at = str_find(t, "IOMMU group ");
+
+		if (at >= 0) {
+			v = str_sub(t, (size_t)at + strlen("IOMMU group "), t.len);
+			if (str_take_u64(&v, 10, INT32_MAX, &n))
+				d->iommu_group = (int32_t)n;
+		}
 	} else if (str_starts_with(t, "IOMMU group:")) {
 		v = str_trim(str_sub(t, strlen("IOMMU group:"), t.len));
 		if (str_to_u64(v, 10, 0, INT32_MAX, &n))
