@@ -357,7 +357,7 @@ static int open_temp(const char *output, char **temp, struct error *err)
 	memcpy(t + n, ".partial-XXXXXX", 16);
 	fd = mkostemp(t, O_CLOEXEC);
 	if (fd < 0) {
-		error_set(err, EXIT_OUTPUT, "cannot create '%s': %s", t, strerror(errno));
+		error_set(err, EXIT_OUTPUT, "cannot create '%s': %s", output, strerror(errno));
 		free(t);
 		return -1;
 	}
