@@ -83,6 +83,18 @@ static bool is_pve_key(struct str key)
 	return false;
 }
 
+/* Proxmox booleans: 1/0, on/off, yes/no, true/false. -1 when neither. */
+static int pve_bool(struct str v)
+{
+	if (str_eq_cstr(v, "1") || str_ieq_cstr(v, "on") || str_ieq_cstr(v, "yes") ||
+	    str_ieq_cstr(v, "true"))
+		return 1;
+	if (str_eq_cstr(v, "0") || str_ieq_cstr(v, "off") || str_ieq_cstr(v, "no") ||
+	    str_ieq_cstr(v, "false"))
+		return 0;
+	return -1;
+}
+
 int pve_conf_sniff(struct str text)
 {
 	struct str line, key, value;
@@ -93,7 +105,9 @@ int pve_conf_sniff(struct str text)
 		line = str_trim(line);
 		if (!line.len || line.ptr[0] == '#' || split_section(line, &key))
 			continue;
-		if (split_kv(line, &key, &value) && is_pve_key(key)) {
+		/* "kvm: -device vfio-pci,..." is QEMU's stderr, Proxmox's kvm: is a boolean */
+		if (split_kv(line, &key, &value) && is_pve_key(key) &&
+		    (!str_eq_cstr(key, "kvm") || pve_bool(value) >= 0)) {
 			known++;
 			hostpci |= str_starts_with(key, "hostpci");
 		} else {
@@ -128,18 +142,6 @@ static void add_opt(struct parse_out *out, uint32_t lineno, struct str snap, str
 	o->snapshot = snap;
 	o->key = key;
 	o->value = value;
-}
-
-/* Proxmox booleans: 1/0, on/off, yes/no, true/false. -1 when neither. */
-static int pve_bool(struct str v)
-{
-	if (str_eq_cstr(v, "1") || str_ieq_cstr(v, "on") || str_ieq_cstr(v, "yes") ||
-	    str_ieq_cstr(v, "true"))
-		return 1;
-	if (str_eq_cstr(v, "0") || str_ieq_cstr(v, "off") || str_ieq_cstr(v, "no") ||
-	    str_ieq_cstr(v, "false"))
-		return 0;
-	return -1;
 }
 
 /* cpu: [[cputype=]<type>][,flags=<+f;-f>][,hidden=<bool>][,...] */

@@ -211,6 +211,11 @@ static void test_sniffers_tell_conf_from_cpu_models(void)
 	CHECK_INT(pve_conf_sniff(str_from_mem(b.text, b.len)), 0);
 	CHECK_INT(pve_cpu_models_sniff(str_from_mem(b.text, b.len)), 95);
 	CHECK_INT(pve_conf_sniff(STR_LIT("[    0.000000] Linux version 6.8.12-4-pve\n")), 0);
+	/* QEMU's stderr under Proxmox (samples/laptop-viommu-aw-bits/qemu.log) */
+	CHECK_INT(
+		pve_conf_sniff(STR_LIT(
+			"kvm: -device vfio-pci,host=0000:01:00.0,id=hostpci0,bus=ich9-pcie-port-1,addr=0x0: vfio 0000:01:00.0: Failed to set vIOMMU: aw-bits 48 > host aw-bits 39\n")),
+		0);
 	release(&a);
 	release(&b);
 }
