@@ -559,7 +559,7 @@ int collect_run(const struct collect_opts *o, struct error *err)
 	if (run.progress)
 		fprintf(stderr, "\r\033[K");
 	if (finish(&run, temp, output, err) < 0)
-		goto out_unlink;
+		goto out_abort; /* a no-op when the archive was already closed */
 	if (o->redact_map && write_redact_map(&run, err) < 0)
 		log_warn("%s", err->msg); /* the bundle is fine; only the local map failed */
 	error_clear(err);

@@ -3,7 +3,9 @@
 #include "tarball.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -35,42 +37,90 @@ struct ustar_header {
 
 _Static_assert(sizeof(struct ustar_header) == BLOCK, "ustar header is one block");
 
+#define ZCHUNK 65536
+
 int tarball_open(struct tarball *t, int fd, int level, time_t mtime, struct error *err)
 {
-	char mode[8];
+	z_stream *z = calloc(1, sizeof(*z));
 
 	memset(t, 0, sizeof(*t));
-	snprintf(mode, sizeof(mode), "wb%d", level < 1 || level > 9 ? 6 : level);
-	t->gz = gzdopen(fd, mode);
-	if (!t->gz) {
-		close(fd);
-		return error_set(err, EXIT_OUTPUT, "cannot start gzip stream: %s", strerror(errno));
-	}
+	t->fd = fd;
 	t->mtime = mtime;
+	if (!z) {
+		close(fd);
+		return error_set(err, EXIT_OOM, "out of memory");
+	}
+	/* windowBits 15 + 16: a gzip header and trailer around the deflate stream */
+	if (deflateInit2(z, level < 1 || level > 9 ? 6 : level, Z_DEFLATED, 15 + 16, 8,
+			 Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(z);
+		close(fd);
+		return error_set(err, EXIT_OUTPUT, "cannot start gzip stream");
+	}
+	t->z = z;
 	return 0;
+}
+
+static int write_fd(struct tarball *t, const unsigned char *p, size_t n, struct error *err)
+{
+	while (n > 0) {
+		ssize_t w = write(t->fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			t->failed = 1;
+			return error_set(err, EXIT_OUTPUT, "cannot write archive: %s",
+					 w < 0 ? strerror(errno) : "short write");
+		}
+		p += w;
+		n -= (size_t)w;
+		t->bytes_out += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* Feeds len bytes to deflate (flush: Z_NO_FLUSH or Z_FINISH) and writes what comes out. */
+static int deflate_some(struct tarball *t, const void *data, size_t len, int flush,
+			struct error *err)
+{
+	z_stream *z = t->z;
+	unsigned char out[ZCHUNK];
+	const unsigned char *p = data;
+
+	if (t->failed)
+		return error_set(err, EXIT_OUTPUT, "cannot write archive");
+	for (;;) {
+		size_t chunk = len > (1u << 30) ? (1u << 30) : len;
+		int r;
+
+		z->next_in = (unsigned char *)(uintptr_t)p;
+		z->avail_in = (unsigned)chunk;
+		do {
+			z->next_out = out;
+			z->avail_out = sizeof(out);
+			r = deflate(z, len == chunk ? flush : Z_NO_FLUSH);
+			if (r == Z_STREAM_ERROR) {
+				t->failed = 1;
+				return error_set(err, EXIT_INTERNAL, "deflate failed");
+			}
+			if (write_fd(t, out, sizeof(out) - z->avail_out, err) < 0)
+				return -1;
+		} while (z->avail_out == 0 ||
+			 (flush == Z_FINISH && len == chunk && r != Z_STREAM_END));
+		p += chunk;
+		len -= chunk;
+		if (len == 0)
+			return 0;
+	}
 }
 
 static int put(struct tarball *t, const void *data, size_t len, struct error *err)
 {
-	const char *p = data;
-
-	while (!t->failed && len > 0) {
-		unsigned chunk = len > (1u << 30) ? (1u << 30) : (unsigned)len;
-		int w = gzwrite((gzFile)t->gz, p, chunk);
-		int zerr;
-
-		if (w <= 0) {
-			const char *msg = gzerror((gzFile)t->gz, &zerr);
-
-			t->failed = 1;
-			return error_set(err, EXIT_OUTPUT, "cannot write archive: %s",
-					 zerr == Z_ERRNO ? strerror(errno) : msg);
-		}
-		p += w;
-		len -= (size_t)w;
-		t->bytes_in += (uint64_t)w;
-	}
-	return t->failed ? error_set(err, EXIT_OUTPUT, "cannot write archive") : 0;
+	if (deflate_some(t, data, len, Z_NO_FLUSH, err) < 0)
+		return -1;
+	t->bytes_in += len;
+	return 0;
 }
 
 static int pad(struct tarball *t, size_t len, struct error *err)
@@ -188,20 +238,27 @@ int tarball_close(struct tarball *t, struct error *err)
 {
 	static const char zeros[2 * BLOCK];
 	int ret = put(t, zeros, sizeof(zeros), err);
-	int z = gzclose((gzFile)t->gz);
 
-	t->gz = NULL;
-	if (ret < 0)
-		return -1;
-	if (z != Z_OK)
-		return error_set(err, EXIT_OUTPUT, "cannot finish archive: %s",
-				 z == Z_ERRNO ? strerror(errno) : "zlib error");
-	return 0;
+	if (ret == 0)
+		ret = deflate_some(t, NULL, 0, Z_FINISH, err);
+	if (ret == 0 && fsync(t->fd) < 0 && errno != EINVAL && errno != EROFS)
+		ret = error_set(err, EXIT_OUTPUT, "cannot write archive: %s", strerror(errno));
+	if (close(t->fd) < 0 && ret == 0)
+		ret = error_set(err, EXIT_OUTPUT, "cannot write archive: %s", strerror(errno));
+	t->fd = -1;
+	deflateEnd(t->z);
+	free(t->z);
+	t->z = NULL;
+	return ret;
 }
 
 void tarball_abort(struct tarball *t)
 {
-	if (t->gz)
-		gzclose((gzFile)t->gz);
-	t->gz = NULL;
+	if (t->z) {
+		deflateEnd(t->z);
+		free(t->z);
+		close(t->fd);
+	}
+	t->z = NULL;
+	t->fd = -1;
 }

@@ -1,9 +1,10 @@
 /* tarball.h - write a gzip-compressed ustar archive, one regular file at a time.
  *
  * The collector's only archive writer: ustar headers written here (with a pax "path" record
- * for names ustar cannot hold), compressed through zlib's gzwrite. Entries are written in the
- * order they are added; nothing is buffered beyond zlib's window, so memory stays small.
- * After any failure every later call fails too (sticky), and tarball_close() reports it.
+ * for names ustar cannot hold), compressed with zlib's deflate in gzip framing (no gz* file API: it
+ * drags the inflate code into the static binary). Entries are written in the order they are added;
+ * nothing is buffered beyond zlib's window, so memory stays small. After any failure every later
+ * call fails too (sticky), and tarball_close() reports it.
  */
 #pragma once
 
@@ -14,9 +15,11 @@
 struct error;
 
 struct tarball {
-	void *gz; /* gzFile; opaque here so that users need not include zlib.h */
+	void *z; /* z_stream; opaque here so that users need not include zlib.h */
+	int fd;
 	time_t mtime;
-	uint64_t bytes_in; /* uncompressed bytes written */
+	uint64_t bytes_in;  /* uncompressed bytes written */
+	uint64_t bytes_out; /* compressed bytes written to fd */
 	int failed;
 };
 
