@@ -285,7 +285,21 @@ static void select_item_name(struct arena *a, const char *p, size_t len, name_ve
 	add_name(a, v, p + s, e - s);
 }
 
-/* Names of the outermost select list (up to the first top-level FROM). */
+/* A keyword that ends the select list: FROM, or WHERE/GROUP/... of a query without FROM. */
+static bool ends_select_list(const char *p)
+{
+	static const char *const kws[] = { "from",   "where", "group",	"order", "limit",
+					   "having", "union", "window", NULL };
+
+	for (size_t i = 0; kws[i]; i++) {
+		size_t l = strlen(kws[i]);
+		if (strncasecmp(p, kws[i], l) == 0 && !is_word(p[l]))
+			return true;
+	}
+	return false;
+}
+
+/* Names of the outermost select list (up to the first top-level FROM or clause keyword). */
 static void sql_names(struct arena *a, const char *sql, name_vec *v)
 {
 	const char *p = sql;
@@ -315,8 +329,7 @@ static void sql_names(struct arena *a, const char *sql, name_vec *v)
 		} else if (depth == 0 && *p == ',') {
 			select_item_name(a, item, (size_t)(p - item), v);
 			item = p + 1;
-		} else if (depth == 0 && !is_word(p[-1]) && strncasecmp(p, "from", 4) == 0 &&
-			   !is_word(p[4])) {
+		} else if (depth == 0 && !is_word(p[-1]) && ends_select_list(p)) {
 			break;
 		}
 	}
