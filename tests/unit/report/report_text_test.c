@@ -1,8 +1,10 @@
 /* report_text_test.c - the terminal report: order, evidence, fix, folding, colour and hostile
  * bytes. Evidence lines are real (seed 001, the message catalog; see report_fixture.h). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report_fixture.h"
 
@@ -263,7 +265,53 @@ static void test_unchecked_needs_of_one_cause_share_a_heading(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_unchecked_needs_of_one_cause_share_a_heading,
+/* On a real terminal (a pseudo-terminal here) report_write() colours, unless NO_COLOR is set. */
+static void test_report_write_colours_a_terminal_unless_no_color(void)
+{
+	for (int no_color = 0; no_color < 2; no_color++) {
+		struct result r;
+		struct error err = { 0 };
+		int master = posix_openpt(O_RDWR | O_NOCTTY);
+		int slave = -1;
+		FILE *tty = NULL;
+		char buf[16384];
+		ssize_t n;
+
+		CHECK(master >= 0);
+		if (master < 0)
+			return;
+		if (grantpt(master) == 0 && unlockpt(master) == 0)
+			slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+		CHECK(slave >= 0);
+		tty = slave >= 0 ? fdopen(slave, "w") : NULL;
+		CHECK(tty != NULL);
+		if (!tty) {
+			close(master);
+			return;
+		}
+		if (no_color)
+			setenv("NO_COLOR", "1", 1);
+		else
+			unsetenv("NO_COLOR");
+		result_init(&r);
+		CHECK_INT(report_write(&r, "text", tty, &err), 0);
+		n = read(master, buf, sizeof(buf) - 1);
+		CHECK(n > 0);
+		buf[n > 0 ? n : 0] = '\0';
+		CHECK(strstr(buf, "vfio-doctor") != NULL);
+		if (no_color)
+			CHECK(strchr(buf, '\033') == NULL);
+		else
+			CHECK(strstr(buf, "\033[1mvfio-doctor") != NULL);
+		fclose(tty);
+		close(master);
+		result_release(&r);
+	}
+	setenv("NO_COLOR", "1", 1);
+}
+
+TEST_MAIN(test_report_write_colours_a_terminal_unless_no_color,
+	  test_unchecked_needs_of_one_cause_share_a_heading,
 	  test_ruled_out_shows_counter_evidence_first,
 	  test_findings_come_in_rank_order_with_evidence_and_fix, test_colour_only_when_asked,
 	  test_report_write_to_a_file_has_no_ansi_escapes, test_evidence_is_folded_at_max_evidence,
