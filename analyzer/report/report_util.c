@@ -150,11 +150,15 @@ void report_util_put(struct sbuf *sb, const char *s, unsigned flags, const char 
 
 int report_util_percent(double confidence)
 {
+	int pct;
+
 	if (!(confidence > 0)) /* also NaN */
 		return 0;
 	if (confidence >= 1)
 		return 100;
-	return (int)lround(confidence * 100.0);
+	/* a probability short of 1 never shows as 100% (nor a non-zero one as 0%) */
+	pct = (int)lround(confidence * 100.0);
+	return pct > 99 ? 99 : pct < 1 ? 1 : pct;
 }
 
 size_t report_util_longest_run(const char *s, char c)

@@ -27,7 +27,7 @@ enum report_put_flags {
  * PUT_INDENT and may be NULL otherwise. */
 void report_util_put(struct sbuf *sb, const char *s, unsigned flags, const char *indent);
 
-/* confidence 0..1 as a whole percent, clamped to 0..100 (NaN gives 0). */
+/* confidence 0..1 as a whole percent: 100 only for 1, 0 only for 0 (or NaN); else 1..99. */
 int report_util_percent(double confidence);
 
 /* The longest run of c in s (after the transformation report_util_put applies, which never

@@ -1,11 +1,13 @@
 /* report_text_test.c - the terminal report: order, evidence, fix, folding, colour and hostile
  * bytes. Evidence lines are real (seed 001, the message catalog; see report_fixture.h). */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "report/report_util.h"
 #include "report_fixture.h"
 
 /* seed 001: the vfio-pci reset lines of the failing start, in order */
@@ -310,7 +312,19 @@ static void test_report_write_colours_a_terminal_unless_no_color(void)
 	setenv("NO_COLOR", "1", 1);
 }
 
-TEST_MAIN(test_report_write_colours_a_terminal_unless_no_color,
+static void test_percent_never_rounds_to_certainty(void)
+{
+	CHECK_INT(report_util_percent(0.998), 99);
+	CHECK_INT(report_util_percent(1.0), 100);
+	CHECK_INT(report_util_percent(0.92), 92);
+	CHECK_INT(report_util_percent(0.004), 1);
+	CHECK_INT(report_util_percent(0.0), 0);
+	CHECK_INT(report_util_percent(-0.5), 0);
+	CHECK_INT(report_util_percent(NAN), 0);
+}
+
+TEST_MAIN(test_percent_never_rounds_to_certainty,
+	  test_report_write_colours_a_terminal_unless_no_color,
 	  test_unchecked_needs_of_one_cause_share_a_heading,
 	  test_ruled_out_shows_counter_evidence_first,
 	  test_findings_come_in_rank_order_with_evidence_and_fix, test_colour_only_when_asked,
