@@ -75,7 +75,10 @@ static void put_cause_brief(struct sbuf *sb, const struct finding *f)
 	sbuf_addstr(sb, "**");
 	text(sb, title_of(f));
 	sbuf_addstr(sb, "** on ");
-	report_util_put_subject(sb, f, PUT_MARKDOWN);
+	if (!f->subject.kind || strcmp(f->subject.kind, "host") == 0)
+		sbuf_addstr(sb, "the host");
+	else
+		report_util_put_subject(sb, f, PUT_MARKDOWN);
 	sbuf_addf(sb, " (%d%%", report_util_percent(f->confidence));
 	if (f->label && *f->label) {
 		sbuf_addstr(sb, ", ");

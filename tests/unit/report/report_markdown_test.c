@@ -171,6 +171,20 @@ static void test_code_spans_and_escaping_outside_code(void)
 	result_release(&r);
 }
 
+static void test_host_findings_read_on_the_host(void)
+{
+	struct result r;
+	char *out;
+
+	fixture_build(&r);
+	r.findings[0].subject = (struct subject){ "host", "host", NULL };
+	out = fixture_render(&r, "markdown", false);
+	CHECK(strstr(out, "give the VM a romfile** on the host (92%, certain).") != NULL);
+	CHECK(strstr(out, "- Subject: host\n") != NULL);
+	free(out);
+	result_release(&r);
+}
+
 static void test_nothing_found_still_asks_for_what_is_missing(void)
 {
 	struct result r;
@@ -232,7 +246,8 @@ static void test_each_command_is_asked_for_once(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_each_command_is_asked_for_once, test_summary_headings_fix_and_footer,
-	  test_fences_survive_content_with_backticks, test_code_spans_and_escaping_outside_code,
+TEST_MAIN(test_host_findings_read_on_the_host, test_each_command_is_asked_for_once,
+	  test_summary_headings_fix_and_footer, test_fences_survive_content_with_backticks,
+	  test_code_spans_and_escaping_outside_code,
 	  test_nothing_found_still_asks_for_what_is_missing,
 	  test_control_bytes_never_reach_the_reply)
