@@ -917,6 +917,8 @@ static void parse_device_line(struct str t, struct block *b, struct device_row *
 		d->driver = str_trim(str_sub(t, strlen("Kernel driver in use:"), t.len));
 	} else if (str_starts_with(t, "Kernel modules:")) {
 		d->modules = str_trim(str_sub(t, strlen("Kernel modules:"), t.len));
+	} else if (str_starts_with(t, "Status: Cap-")) {
+		d->caps.known = true; /* -vv: the device has no capability list at all */
 	} else if (str_starts_with(t, "Flags:")) {
 		/* lspci -v: "Flags: bus master, fast devsel, latency 0, IRQ 16, IOMMU group 14" */
 		long at = str_find(t, "IOMMU group ");

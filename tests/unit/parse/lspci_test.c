@@ -149,6 +149,10 @@ static void test_spliced_stderr_stays_in_its_block(void)
 		}
 	}
 	CHECK(found);
+	/* 00:00.0 prints "Status: Cap-": no capability list, which is known, not unknown */
+	CHECK(out.devices.v[0].caps.known);
+	CHECK(!out.devices.v[0].caps.has_pm && !out.devices.v[0].caps.has_pcie);
+	CHECK(!out.devices.v[0].caps_denied);
 	parse_out_release(&out);
 	free(text);
 }
