@@ -230,3 +230,45 @@ int child_run_exec(const char *path, char *const argv[], size_t cap, long timeou
 {
 	return start(NULL, NULL, path, argv, cap, timeout_ms, co);
 }
+
+pid_t child_spawn_fn(int (*fn)(void *arg, int fd), void *arg, int *fd)
+{
+	int op[2];
+	pid_t pid;
+
+	if (pipe2(op, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(op[0]);
+		close(op[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct sigaction dfl;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		for (int s = 1; s < 32; s++)
+			if (s != SIGKILL && s != SIGSTOP)
+				sigaction(s, &dfl, NULL);
+		setpgid(0, 0);
+		close(op[0]);
+		_exit(fn(arg, op[1]) & 0xff);
+	}
+	setpgid(pid, pid);
+	cleanup_set_child(pid);
+	close(op[1]);
+	*fd = op[0];
+	return pid;
+}
+
+void child_stop(pid_t pid, bool kill_it)
+{
+	struct child_out co;
+
+	memset(&co, 0, sizeof(co));
+	if (kill_it)
+		kill_group(pid);
+	reap(pid, child_now_ms() + (kill_it ? 0 : REAP_MS), &co);
+}

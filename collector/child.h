@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "common/sbuf.h"
 
@@ -34,6 +35,13 @@ int child_run_fn(int (*fn)(void *arg, int fd), void *arg, size_t cap, long timeo
 /* Runs path with argv and a minimal environment (LC_ALL=C, fixed PATH), stdin /dev/null. */
 int child_run_exec(const char *path, char *const argv[], size_t cap, long timeout_ms,
 		   struct child_out *co);
+
+/* The streaming form, for a caller that parses output as it arrives: starts fn(arg, fd) in a
+ * child (own process group, registered with cleanup.h) and returns its pid, with the read end
+ * of its pipe in *fd (the caller closes it); -1 on failure. child_stop() kills the group when
+ * kill_it, then reaps the child, waiting at most a short grace period. */
+pid_t child_spawn_fn(int (*fn)(void *arg, int fd), void *arg, int *fd);
+void child_stop(pid_t pid, bool kill_it);
 
 /* Milliseconds on the monotonic clock. */
 long child_now_ms(void);

@@ -304,35 +304,103 @@ static void progress(struct run *run, size_t i, size_t n, const char *path)
 	fflush(stderr);
 }
 
-/* Runs items from index `from` to the end of the plan. */
+/* Logs, stores and releases one item's result. */
+static int finish_item(struct run *run, const struct item *it, const char *source,
+		       struct item_result *r, struct error *err)
+{
+	int ret;
+
+	if (r->status == STATUS_SKIPPED && strstr(r->reason, "global deadline"))
+		run->deadline_hit = true;
+	if (run->o->verbose)
+		log_debug("%s: %s%s%s", it->path, item_status_name(r->status),
+			  r->reason[0] ? ": " : "", r->reason);
+	ret = store(run, it, source, r, err);
+	item_result_release(r);
+	return ret;
+}
+
+#define BATCH_MAX 64 /* files read by one child */
+
+/* Reads the plain files items[i..j) through one child (item_file_read_batch). */
+static int run_batch(struct run *run, size_t i, size_t j, struct error *err)
+{
+	struct item_result rs[BATCH_MAX];
+	struct item_file_req reqs[BATCH_MAX];
+	char *real[BATCH_MAX];
+	long left = time_left(run);
+	int ret = 0;
+
+	for (size_t k = i; k < j; k++) {
+		const struct item *it = &run->plan.items.v[k];
+
+		item_result_init(&rs[k - i], it->max_bytes + 1);
+		real[k - i] = plan_real_path(&run->ctx, it->source);
+		reqs[k - i] =
+			(struct item_file_req){ .path = real[k - i],
+						.cap = it->max_bytes,
+						.timeout_ms = left < it->max_ms ? left : it->max_ms,
+						.flags = it->flags,
+						.r = &rs[k - i] };
+	}
+	progress(run, i + 1, run->plan.items.n, run->plan.items.v[i].path);
+	if (left < 100) {
+		for (size_t k = 0; k < j - i; k++)
+			item_result_set(&rs[k], STATUS_SKIPPED, "global deadline of %ld s reached",
+					run->o->deadline_s);
+	} else {
+		item_file_read_batch(reqs, j - i, child_now_ms() + left);
+	}
+	for (size_t k = i; k < j; k++) {
+		const struct item *it = &run->plan.items.v[k];
+
+		progress(run, k + 1, run->plan.items.n, it->path);
+		remember(run, it, &rs[k - i]);
+		if (ret == 0)
+			ret = finish_item(run, it, it->source, &rs[k - i], err);
+		else
+			item_result_release(&rs[k - i]);
+		free(real[k - i]);
+	}
+	return ret;
+}
+
+/* Runs items from index `from` to the end of the plan. Consecutive plain files go to a
+ * reader child together; everything else runs one by one. */
 static int run_items(struct run *run, size_t from, struct error *err)
 {
-	for (size_t i = from; i < run->plan.items.n; i++) {
+	size_t i = from;
+
+	while (i < run->plan.items.n) {
 		const struct item *it = &run->plan.items.v[i];
 		struct item_result r;
 		const char *source = it->source;
 		long left = time_left(run);
+		size_t j = i;
 
+		while (j < run->plan.items.n && j - i < BATCH_MAX &&
+		       run->plan.items.v[j].kind == ITEM_FILE && !run->plan.items.v[j].skip_reason)
+			j++;
+		if (j > i) {
+			if (run_batch(run, i, j, err) < 0)
+				return -1;
+			i = j;
+			continue;
+		}
 		progress(run, i + 1, run->plan.items.n, it->path);
 		item_result_init(&r, it->max_bytes + 1);
 		if (it->skip_reason) {
 			item_result_set(&r, STATUS_SKIPPED, "%s", it->skip_reason);
 		} else if (left < 100) {
-			run->deadline_hit = true;
 			item_result_set(&r, STATUS_SKIPPED, "global deadline of %ld s reached",
 					run->o->deadline_s);
 		} else {
 			run_one(run, it, left < it->max_ms ? left : it->max_ms, &r, &source);
 			remember(run, it, &r);
 		}
-		if (run->o->verbose)
-			log_debug("%s: %s%s%s", it->path, item_status_name(r.status),
-				  r.reason[0] ? ": " : "", r.reason);
-		if (store(run, it, source, &r, err) < 0) {
-			item_result_release(&r);
+		if (finish_item(run, it, source, &r, err) < 0)
 			return -1;
-		}
-		item_result_release(&r);
+		i++;
 	}
 	return 0;
 }

@@ -14,6 +14,21 @@
 
 void item_file_read(const char *path, size_t cap, long timeout_ms, unsigned flags,
 		    struct item_result *r);
+
+/* One file of a batch: where, how much, how long, and where the result goes. */
+struct item_file_req {
+	const char *path;
+	size_t cap;
+	long timeout_ms; /* from the moment the child starts on this file */
+	unsigned flags;
+	struct item_result *r;
+};
+
+/* Reads n files in order through one child (a fork per file is most of the cost of a sysfs
+ * walk). A file whose read blocks past its timeout_ms ends as "timeout"; the child is killed
+ * and a new one carries on with the next file, so a wedged file still costs only itself.
+ * Files not started by end_ms (monotonic, child_now_ms()) are skipped. */
+void item_file_read_batch(const struct item_file_req *reqs, size_t n, long end_ms);
 /* Stores the target of the symlink at path, followed by '\n'. */
 void item_file_link(const char *path, struct item_result *r);
 /* Stores the entry names of directory path, one per line. */
