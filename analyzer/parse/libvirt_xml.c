@@ -14,27 +14,34 @@
  * machine (os/type@machine), machine.type (q35 or i440fx), loader, bios (ovmf when the loader
  * names OVMF/edk2 or os@firmware is efi, else seabios: libvirt's own default on x86),
  * cpu.mode, cpu.check, cpu.model, cpu.maxphysaddr.<attr>, cpu.feature.<name> = policy,
- * features.<name> (state, or "on"), features.kvm.<name> and features.hyperv.<name> (state;
- * vendor_id gives its value), features.ioapic.driver, iommu.model, iommu.driver.<attr>, and a
+ * features.<name> (state, or "on") and features.<name>.<attr> for its other attributes
+ * (features.ioapic.driver, features.msrs.unknown), features.kvm.<name> and
+ * features.hyperv.<name> (state;
+ * vendor_id gives its value), iommu.model, iommu.driver.<attr>, and a
  * qemu.arg row per <qemu:arg> in order. Rows carry the element's line (xmlGetLineNo).
  *
  * Hostile input: the size is capped (MAX_XML_BYTES); entities are never substituted
  * (no XML_PARSE_NOENT), no DTD is loaded, no network, no huge mode; a document with a DOCTYPE
- * or an ENTITY declaration is not parsed at all (libvirt never writes one). A malformed
- * document gets a warning and is read again in libxml2's recover mode, which keeps what
- * precedes the damage (forum pastes elide with "..." inside tags). A fragment (a <hostdev>, <cpu>,
- * <features> or <devices> pasted alone) is read as if it were inside <domain>.
+ * or an ENTITY declaration is not parsed at all (libvirt never writes one).
+ *
+ * Pastes: a fragment (a <hostdev>, <cpu>, <features> or <devices> pasted alone) is read as if
+ * it were inside <domain>; several elements, or elements with prose around them, are read
+ * inside a wrapper element. A document still malformed gets a warning and is read again in
+ * libxml2's recover mode, which keeps what precedes the damage (pastes elide with "..." inside
+ * tags).
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <string.h>
 
 #include "common/limits.h"
+#include "common/sbuf.h"
 #include "parse/parsers_all.h"
 
 #define QEMU_NS		  "http://libvirt.org/schemas/domain/qemu/1.0"
 #define SNIFF_BYTES	  4096
 #define MAX_XML_KEY_BYTES 128
+#define PASTE_ROOT	  "vd-paste" /* wraps pasted fragments; not a libvirt element */
 
 struct lx {
 	struct parse_out *out;
@@ -220,24 +227,34 @@ static void walk_feature_group(struct lx *x, xmlNode *g, const char *prefix)
 	}
 }
 
+/* <acpi/> -> features.acpi = on; <smm state='on'> -> features.smm = on;
+ * <msrs unknown='ignore'/> -> features.msrs.unknown = ignore (every attribute but state). */
+static void walk_plain_feature(struct lx *x, xmlNode *c)
+{
+	struct str state = attr(x, c, "state"), name = key2(x, "features", c->name);
+	bool other = false;
+
+	for (xmlAttr *a = c->properties; a; a = a->next) {
+		if (strcmp((const char *)a->name, "state") == 0)
+			continue;
+		add_opt(x, c, key2(x, name.ptr, a->name), attr(x, c, (const char *)a->name));
+		other = true;
+	}
+	if (state.len || !other)
+		add_opt(x, c, name, state.len ? state : STR_LIT("on"));
+}
+
 static void walk_features(struct lx *x, xmlNode *f)
 {
 	for (xmlNode *c = f->children; c; c = c->next) {
-		struct str state;
-
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_el(c, "kvm")) {
+		if (is_el(c, "kvm"))
 			walk_feature_group(x, c, "features.kvm");
-		} else if (is_el(c, "hyperv")) {
+		else if (is_el(c, "hyperv"))
 			walk_feature_group(x, c, "features.hyperv");
-		} else if (is_el(c, "ioapic")) {
-			add_attr_opt(x, c, "features.ioapic.driver", "driver");
-		} else {
-			state = attr(x, c, "state");
-			add_opt(x, c, key2(x, "features", c->name),
-				state.len ? state : STR_LIT("on"));
-		}
+		else
+			walk_plain_feature(x, c); /* ioapic gives features.ioapic.driver */
 	}
 }
 
@@ -411,30 +428,52 @@ static void walk_element(struct lx *x, xmlNode *n)
 	}
 }
 
-static void walk_domain(struct lx *x, xmlNode *root)
+/* A <domain>'s children into vm row vmi. */
+static void walk_domain(struct lx *x, xmlNode *dom, size_t vmi)
 {
-	struct vm_row *vm = VEC_PUSH(&x->out->vms);
-	struct str title = STR_NULL;
+	struct str id = STR_NULL, title = STR_NULL;
 
-	vm->lineno = line_of(root);
-	vm->flavour = STR_LIT("libvirt");
-	if (!is_el(root, "domain")) {
-		parse_warn(x->out, line_of(root),
-			   "XML root is <%.*s>, not <domain>: reading it as a fragment of a domain",
-			   MAX_XML_KEY_BYTES, (const char *)root->name);
-		walk_element(x, root);
-		return;
-	}
-	for (xmlNode *c = root->children; c; c = c->next) {
+	for (xmlNode *c = dom->children; c; c = c->next) {
 		if (is_el(c, "name"))
-			vm->id = content(x, c);
+			id = content(x, c);
 		else if (is_el(c, "title"))
 			title = content(x, c);
 		else if (c->type == XML_ELEMENT_NODE)
 			walk_element(x, c);
 	}
-	vm = &x->out->vms.v[x->out->vms.n - 1];
-	vm->name = title.len ? title : vm->id;
+	if (id.len)
+		x->out->vms.v[vmi].id = id;
+	if (title.len || id.len)
+		x->out->vms.v[vmi].name = title.len ? title : id;
+}
+
+/* The document's root: a <domain>, a fragment, or the wrapper around several pasted
+ * elements. Everything becomes one vm row. */
+static void walk_root(struct lx *x, xmlNode *root)
+{
+	size_t vmi = x->out->vms.n;
+	struct vm_row *vm = VEC_PUSH(&x->out->vms);
+
+	vm->lineno = line_of(root);
+	vm->flavour = STR_LIT("libvirt");
+	if (is_el(root, "domain")) {
+		walk_domain(x, root, vmi);
+	} else if (is_el(root, PASTE_ROOT)) {
+		parse_warn(
+			x->out, line_of(root),
+			"several XML elements or text around them: reading the elements as parts of one domain");
+		for (xmlNode *c = root->children; c; c = c->next) {
+			if (is_el(c, "domain"))
+				walk_domain(x, c, vmi);
+			else if (c->type == XML_ELEMENT_NODE)
+				walk_element(x, c);
+		}
+	} else {
+		parse_warn(x->out, line_of(root),
+			   "XML root is <%.*s>, not <domain>: reading it as a fragment of a domain",
+			   MAX_XML_KEY_BYTES, (const char *)root->name);
+		walk_element(x, root);
+	}
 }
 
 static struct str skip_prolog(struct str s)
@@ -478,6 +517,25 @@ static bool has_dtd(struct str text)
 	return str_contains(text, "<!DOCTYPE") || str_contains(text, "<!ENTITY");
 }
 
+/* Parses text wrapped in <PASTE_ROOT> (no newline added, so line numbers hold): pasted
+ * fragments are often several elements, or elements with prose around them. */
+static xmlDocPtr read_wrapped(xmlParserCtxtPtr ctxt, struct str text, int opts)
+{
+	struct sbuf sb;
+	xmlDocPtr doc = NULL;
+
+	if (str_starts_with(skip_prolog(text), "<?xml") || str_contains(text, "<?xml"))
+		return NULL;
+	sbuf_init(&sb, (size_t)MAX_XML_BYTES + 64);
+	sbuf_addstr(&sb, "<" PASTE_ROOT ">");
+	sbuf_add_str(&sb, text);
+	sbuf_addstr(&sb, "</" PASTE_ROOT ">");
+	if (!sbuf_failed(&sb))
+		doc = xmlCtxtReadMemory(ctxt, sb.buf, (int)sb.len, NULL, NULL, opts);
+	sbuf_release(&sb);
+	return doc;
+}
+
 int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err)
 {
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
@@ -505,14 +563,18 @@ int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err)
 	doc = xmlCtxtReadMemory(ctxt, text.ptr, (int)text.len, NULL, NULL, opts);
 	if (!doc) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		uint32_t line = e && e->line > 0 ? (uint32_t)e->line : 0;
 		struct str msg = e && e->message ? str_trim(str_from_cstr(e->message)) : STR_NULL;
 
-		parse_warn(out, e && e->line > 0 ? (uint32_t)e->line : 0,
-			   "malformed XML (%.*s): reading what can be recovered", (int)msg.len,
-			   msg.ptr);
-		/* forum pastes elide with "..." inside tags; keep what precedes the damage */
-		doc = xmlCtxtReadMemory(ctxt, text.ptr, (int)text.len, NULL, NULL,
-					opts | XML_PARSE_RECOVER);
+		msg = arena_str(&out->arena, msg); /* the next parse reuses the error */
+		doc = read_wrapped(ctxt, text, opts);
+		if (!doc) {
+			parse_warn(out, line, "malformed XML (%.*s): reading what can be recovered",
+				   (int)msg.len, msg.ptr);
+			/* pastes elide with "..." inside tags; keep what precedes the damage */
+			doc = xmlCtxtReadMemory(ctxt, text.ptr, (int)text.len, NULL, NULL,
+						opts | XML_PARSE_RECOVER);
+		}
 		if (!doc) {
 			xmlFreeParserCtxt(ctxt);
 			return 0;
@@ -520,7 +582,7 @@ int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err)
 	}
 	root = xmlDocGetRootElement(doc);
 	if (root)
-		walk_domain(&x, root);
+		walk_root(&x, root);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return 0;

@@ -153,6 +153,47 @@ static void test_memory_units_and_memtune_limits(void)
 	release(&g);
 }
 
+/* Two <hostdev> elements pasted one after the other: not one XML document, read anyway. */
+static void test_several_pasted_elements_are_read_together(void)
+{
+	struct fixture f, g;
+
+	parse_golden(&f, "unraid_blog_two_hostdevs.in");
+	CHECK_INT(f.out.vms.n, 1);
+	CHECK_INT(f.out.hostdevs.n, 2);
+	CHECK_INT(f.out.hostdevs.v[0].multifunction, 1);
+	CHECK_INT(f.out.hostdevs.v[1].multifunction, -1);
+	CHECK_INT(f.out.hostdevs.v[1].bdf.func, 1);
+	CHECK_INT(f.out.hostdevs.v[1].lineno, 9);
+	CHECK_INT(f.out.warnings.n, 1);
+	parse_golden(&g, "amd_igpu_readme_hostdevs_romfiles.in");
+	CHECK_INT(g.out.hostdevs.n, 2);
+	CHECK_VIEW(g.out.hostdevs.v[1].romfile,
+		   "/var/lib/libvirt/images/AMDGopDriver_13C0+reset.rom");
+	release(&f);
+	release(&g);
+}
+
+static void test_feature_attributes_and_cpu_features(void)
+{
+	struct fixture f, g;
+
+	parse_golden(&f, "amd_igpu_readme_features.in");
+	CHECK(opt_is(&f.out, "features.msrs.unknown", "ignore"));
+	CHECK(!opt(&f.out, "features.msrs"));
+	CHECK(opt_is(&f.out, "features.smm", "on"));
+	CHECK(opt_is(&f.out, "features.ioapic.driver", "kvm"));
+	CHECK(opt_is(&f.out, "features.hyperv.mode", "custom"));
+	CHECK(opt_is(&f.out, "features.hyperv.vendor_id", "notavm"));
+	CHECK(opt_is(&f.out, "features.kvm.hidden", "on"));
+	parse_golden(&g, "libvirt_cpu_exact1.in");
+	CHECK(opt_is(&g.out, "cpu.feature.svm", "disable"));
+	CHECK(opt_is(&g.out, "cpu.feature.mca", "disable"));
+	CHECK(!opt(&g.out, "cpu.mode"));
+	release(&f);
+	release(&g);
+}
+
 /* seed 003's "<cpu mode='host-passthrough' ...>": the elided attribute breaks the tag */
 static void test_elided_paste_keeps_what_precedes_the_damage(void)
 {
@@ -258,6 +299,7 @@ static void test_sniff(void)
 
 TEST_MAIN(test_pci_hostdevs_with_rom_settings, test_kvm_hidden_hyperv_vendor_and_ioapic,
 	  test_qemu_args_in_order_and_ovmf_loader, test_memory_units_and_memtune_limits,
+	  test_several_pasted_elements_are_read_together, test_feature_attributes_and_cpu_features,
 	  test_wiki_fragments_are_read_as_domain_parts,
 	  test_elided_paste_keeps_what_precedes_the_damage,
 	  test_pasted_hostdev_without_type_keeps_its_romfile,
