@@ -15,9 +15,11 @@ static char temp_path[4096];
 
 _Static_assert(CLEANUP_MAX_ROMS == 8, "rom_fds initialiser lists CLEANUP_MAX_ROMS entries");
 
+/* The kernel (drivers/pci/pci-sysfs.c, pci_write_rom) disables only on exactly "0\n" at
+ * offset 0: `if ((off == 0) && (*buf == '0') && (count == 2))`; any other write enables. */
 int cleanup_rom_disable(int fd)
 {
-	return pwrite(fd, "0", 1, 0) == 1 ? 0 : -1;
+	return pwrite(fd, "0\n", 2, 0) == 2 ? 0 : -1;
 }
 
 static void on_signal(int sig)

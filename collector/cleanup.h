@@ -4,7 +4,7 @@
  * This is the one module with file-scope state: a signal handler can reach nothing else. It
  * records the ROM enable files currently switched on, the process group of the running child
  * and the temporary archive. On SIGINT, SIGTERM, SIGHUP or SIGQUIT the handler, using only
- * async-signal-safe calls, writes "0" to every recorded ROM enable file, kills the child's
+ * async-signal-safe calls, writes "0\n" to every recorded ROM enable file, kills the child's
  * process group, removes the temporary archive, then re-raises the signal with the default
  * action, so the exit status shows the signal and nothing remains under the final name.
  */
@@ -20,10 +20,11 @@ void cleanup_install(void);
 void cleanup_set_temp(const char *path);
 /* Remembers the process group of the running child (0: none). */
 void cleanup_set_child(pid_t pgid);
-/* Records an open ROM enable fd before "1" is written to it; returns a slot or -1 when full
+/* Records an open ROM enable fd before "1\n" is written to it; returns a slot or -1 when full
  * (then the caller must not switch the ROM on). */
 int cleanup_rom_push(int fd);
-/* Forgets a slot after "0" was written back. */
+/* Forgets a slot after "0\n" was written back. */
 void cleanup_rom_pop(int slot);
-/* Writes "0" at offset 0 of fd; async-signal-safe; 0 on success. */
+/* Writes "0\n" at offset 0 of fd (the only write the kernel takes as "disable"; a bare "0"
+ * would enable the ROM); async-signal-safe; 0 on success. */
 int cleanup_rom_disable(int fd);

@@ -283,7 +283,7 @@ void item_rom_read(const char *devdir, bool sysroot, size_t cap, long timeout_ms
 		item_result_set(r, STATUS_SKIPPED, "too many ROM toggles open");
 		return;
 	}
-	if (pwrite(fd, "1", 1, 0) != 1) {
+	if (pwrite(fd, "1\n", 2, 0) != 2) {
 		int e = errno;
 
 		cleanup_rom_disable(fd);

@@ -1,7 +1,7 @@
 /* item_rom.h - option ROMs: which devices to dump, and dumping one safely.
  *
- * A ROM is read through sysfs: "1" is written to the device's rom file, the image is read in a
- * child with a deadline, and "0" is written back, always: after the read, after a failure, and
+ * A ROM is read through sysfs: "1\n" is written to the device's rom file, the image is read in a
+ * child with a deadline, and "0\n" is written back, always: after the read, after a failure, and
  * from the signal handler (cleanup.h) if collect is interrupted in between. This toggle is the
  * only write collect ever makes to the system. Under --sysroot the toggle goes to
  * <device>/rom_enable, since a plain directory cannot make one file both the switch and the
