@@ -27,7 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct paste_part *pp = &p.parts.v[i];
 		struct classification c;
 
-		if (pp->first_line == 0 || pp->first_line > pp->last_line || pp->first_line <= last)
+		/* an empty text is one empty part; anything else is lines 1.. in order */
+		if (pp->first_line == 0 && (p.split || text.len != 0))
+			abort();
+		if (pp->first_line > pp->last_line || (pp->first_line && pp->first_line <= last))
 			abort();
 		if (pp->text.ptr < text.ptr || pp->text.ptr + pp->text.len > text.ptr + text.len)
 			abort();
