@@ -197,11 +197,12 @@ int rank_candidates(const struct match_out *mo, bool keep_unlikely, struct resul
 		const struct signature *sa = NULL;
 		if (hidden[i] || found[i].confidence < 0.4)
 			continue;
+		/* only a more confident cause explains another one away */
 		for (size_t c = 0; c < mo->n_cands && !sa; c++)
 			if (strcmp(mo->cands[c].sig->id, found[i].id) == 0)
 				sa = mo->cands[c].sig;
 		for (size_t j = 0; sa && j < nf; j++) {
-			if (j == i || hidden[j])
+			if (j == i || hidden[j] || found[j].confidence >= found[i].confidence)
 				continue;
 			bool hit = false;
 			if (strcmp(found[j].subject.kind, "host") != 0 &&
