@@ -15,8 +15,9 @@ static char temp_path[4096];
 
 _Static_assert(CLEANUP_MAX_ROMS == 8, "rom_fds initialiser lists CLEANUP_MAX_ROMS entries");
 
-/* The kernel (drivers/pci/pci-sysfs.c, pci_write_rom) disables only on exactly "0\n" at
- * offset 0: `if ((off == 0) && (*buf == '0') && (count == 2))`; any other write enables. */
+/* Older kernels (drivers/pci/pci-sysfs.c, pci_write_rom) disable only on exactly "0\n" at
+ * offset 0: `if ((off == 0) && (*buf == '0') && (count == 2))`, any other write enables;
+ * newer ones parse it with kstrtobool(). "0\n" means off to both. */
 int cleanup_rom_disable(int fd)
 {
 	return pwrite(fd, "0\n", 2, 0) == 2 ? 0 : -1;

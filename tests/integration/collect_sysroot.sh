@@ -66,6 +66,18 @@ bundle_file "$out" manifest.json | jq -e '.redaction.enabled and .redaction.coun
 # the kernel log fixture went through unchanged apart from redaction (linuxhw is anonymised)
 [ "$(bundle_file "$out" cmd/dmesg | grep -c 'vfio')" = "$(grep -c vfio "$r/cmd-fixtures/dmesg")" ] ||
 	fail "proxmox: vfio lines lost from dmesg"
+# --redact-map keeps the map on this machine; --no-redact keeps the names
+rc=$(run_collect "$work/pve-map.tar.gz" --sysroot "$r" --redact-map "$work/map.tsv")
+[ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "proxmox --redact-map: exit $rc"
+printf 'hostname\thost0\tnode-home\n' | cmp -s - <(grep -P '^hostname\thost0\t' "$work/map.tsv") ||
+	fail "proxmox: the redact map lacks host0 -> node-home"
+[ "$(stat -c %a "$work/map.tsv")" = 600 ] || fail "proxmox: the redact map is not mode 600"
+tar -xzOf "$work/pve-map.tar.gz" | grep -a >/dev/null node-home && fail "proxmox: --redact-map leaked a name into the bundle"
+rc=$(run_collect "$work/pve-clear.tar.gz" --sysroot "$r" --no-redact)
+[ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "proxmox --no-redact: exit $rc"
+tar -tzf "$work/pve-clear.tar.gz" | grep >/dev/null '^vfio-bundle-node-home-' || fail "proxmox --no-redact: top directory should name the host"
+bundle_file "$work/pve-clear.tar.gz" manifest.json | jq -e '.redaction.enabled == false' >/dev/null ||
+	fail "proxmox --no-redact: manifest says redacted"
 echo "proxmox host: ok ($(stat -c %s "$out") bytes)"
 
 # --- 2. libvirt, GPU 0000:03:00.0 on vfio-pci, group 20 not held: its ROM is dumped --------
