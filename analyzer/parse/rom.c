@@ -154,7 +154,7 @@ static size_t walk_image(const uint8_t *buf, size_t len, size_t off, uint32_t im
 {
 	struct rom_row *r = push_row(out, image, off, ROM_SIG);
 	size_t pcir;
-	uint16_t ptr = 0;
+	uint16_t ptr = 0, plen = 0;
 	uint64_t ilen;
 
 	if (!pcir_offset(buf, len, off, &pcir, &ptr)) {
@@ -182,6 +182,11 @@ static size_t walk_image(const uint8_t *buf, size_t len, size_t off, uint32_t im
 	}
 	r->has_pcir = true;
 	ilen = read_pcir(buf, len, pcir, r);
+	if (read_le16(buf, len, pcir + 0xa, &plen) && plen < PCIR_MIN)
+		parse_warn(
+			out, 0,
+			"image %u at 0x%zx: PCIR structure length 0x%x is below the minimum 0x18",
+			image, off, plen);
 	if (r->code_type == CODE_TYPE_EFI)
 		read_efi(buf, len, off, r, out);
 	r->checksum_ok = checksum_ok(buf, len, off, ilen);

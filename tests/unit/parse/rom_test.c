@@ -186,6 +186,24 @@ static void test_prepended_header_is_found_and_flagged(void)
 	free(rom);
 }
 
+/* PCI Firmware 3.0: the PCIR structure is at least 0x18 bytes (Linux 6.12 checks it too). */
+static void test_short_pcir_structure_length_warns(void)
+{
+	size_t len;
+	uint8_t *rom = load("seabios_vgabios_bochs_display.in", &len);
+	struct parse_out out;
+
+	CHECK_INT(rom[0x6f20 + 0xa], 0x18);
+	rom[0x6f20 + 0xa] = 0x10;
+	CHECK_INT(parse(rom, len, &out), 0);
+	CHECK_INT(out.roms.n, 1);
+	CHECK(out.roms.v[0].has_pcir);
+	CHECK(!out.roms.v[0].checksum_ok); /* the byte changed */
+	CHECK(has_warning(&out, "PCIR structure length 0x10 is below the minimum 0x18"));
+	parse_out_release(&out);
+	free(rom);
+}
+
 static void test_zero_image_length_stops_the_walk(void)
 {
 	size_t len;
@@ -246,5 +264,6 @@ TEST_MAIN(test_legacy_vga_rom_is_one_last_image, test_ipxe_rom_has_legacy_then_e
 	  test_truncated_rom_reports_image_past_end, test_pcir_pointer_past_end_is_not_followed,
 	  test_pcir_pointer_zero_means_no_pci_data,
 	  test_bad_signature_gives_one_row_with_value_read,
-	  test_prepended_header_is_found_and_flagged, test_zero_image_length_stops_the_walk,
-	  test_image_count_is_capped, test_sniff_takes_roms_and_never_text)
+	  test_prepended_header_is_found_and_flagged, test_short_pcir_structure_length_warns,
+	  test_zero_image_length_stops_the_walk, test_image_count_is_capped,
+	  test_sniff_takes_roms_and_never_text)
