@@ -211,13 +211,23 @@ static int store(struct run *run, const struct item *it, const char *source, str
 	bool keep = r->status == STATUS_OK || r->status == STATUS_TRUNCATED || r->data.len > 0;
 	int ret = 0;
 
-	sbuf_init(&content, r->data.len * 2 + 4096);
+	/* a token is at most about 5 times what it replaces ("1::" -> "2001:db8::1f") */
+	sbuf_init(&content, r->data.len * 6 + 4096);
 	if (it->flags & ITEM_F_BINARY) {
 		sbuf_add_str(&content, sbuf_view(&r->data));
 		if (it->flags & ITEM_F_CONFIG)
 			redact_pci_config(&run->red, (uint8_t *)content.buf, content.len);
 	} else {
 		redact_text(&run->red, sbuf_view(&r->data), &content);
+	}
+	if (sbuf_failed(&content)) {
+		/* never store a half-redacted file */
+		sbuf_reset(&content);
+		keep = false;
+		r->status = STATUS_ERROR;
+		snprintf(r->reason, sizeof(r->reason), "redacted text larger than expected");
+		free(reason);
+		reason = redact_cstr(run, r->reason);
 	}
 	mi = manifest_add(&run->man, src, keep ? path : NULL, r->status, reason);
 	mi->exit_code = r->exit_code;
