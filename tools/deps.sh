@@ -9,6 +9,7 @@ packages=(
 	clang libclang-rt-14-dev clang-format
 	pciutils zstd xz-utils zip tar time sqlite3
 	python3 python3-jsonschema
+	chromium
 )
 
 as_root() {
