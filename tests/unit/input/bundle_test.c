@@ -87,7 +87,7 @@ static void copy_sysfs_device(void)
 
 static void build_bundle_dir(void)
 {
-	char cmd[1024];
+	char cmd[8192];
 
 	snprintf(tmp, sizeof(tmp), "/tmp/vd-bundle-test-XXXXXX");
 	if (!mkdtemp(tmp))

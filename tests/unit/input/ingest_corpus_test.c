@@ -64,7 +64,7 @@ static void ingest_dir(const char *dir)
 
 	ingest_init(&ing, fs);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char path[512];
+		char path[4500];
 		size_t len;
 		char *buf;
 		FILE *f;
@@ -113,7 +113,7 @@ static void ingest_dir(const char *dir)
 static void test_every_linuxhw_probe_ingests_completely(void)
 {
 	const char *root = test_path("VD_SHARED_DIR", "corpus/linuxhw");
-	char rootbuf[512];
+	char rootbuf[4096];
 	struct dirent **names;
 	int n, dirs = 0;
 
@@ -121,7 +121,7 @@ static void test_every_linuxhw_probe_ingests_completely(void)
 	n = scandir(rootbuf, &names, NULL, alphasort);
 	CHECK(n > 0);
 	for (int i = 0; i < n; i++) {
-		char dir[1024];
+		char dir[4400];
 
 		if (strlen(names[i]->d_name) == 4 && names[i]->d_name[0] >= '0' &&
 		    names[i]->d_name[0] <= '9') {
