@@ -371,21 +371,29 @@ static void walk_hostdev(struct lx *x, xmlNode *n)
 	}
 }
 
-static void walk_qemu_commandline(struct lx *x, xmlNode *n)
-{
-	for (xmlNode *c = n->children; c; c = c->next) {
-		struct str v;
-
-		if (!is_el(c, "arg"))
-			continue;
-		v = attr(x, c, "value");
-		add_opt(x, c, STR_LIT("qemu.arg"), v);
-	}
-}
-
 static bool is_qemu_ns(const xmlNode *n)
 {
 	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, QEMU_NS) == 0;
+}
+
+/* <qemu:local> with its namespace declared, or pasted without the declaration (libxml2 then
+ * keeps the prefix in the name and sets no namespace). */
+static bool is_qemu_el(const xmlNode *n, const char *local)
+{
+	const char *name = (const char *)n->name;
+
+	if (n->type != XML_ELEMENT_NODE)
+		return false;
+	if (is_qemu_ns(n))
+		return strcmp(name, local) == 0;
+	return !n->ns && strncmp(name, "qemu:", 5) == 0 && strcmp(name + 5, local) == 0;
+}
+
+static void walk_qemu_commandline(struct lx *x, xmlNode *n)
+{
+	for (xmlNode *c = n->children; c; c = c->next)
+		if (is_qemu_el(c, "arg"))
+			add_opt(x, c, STR_LIT("qemu.arg"), attr(x, c, "value"));
 }
 
 static void walk_element(struct lx *x, xmlNode *n);
@@ -400,9 +408,10 @@ static void walk_children(struct lx *x, xmlNode *n)
 /* One child of <domain> (or of <devices>, or a pasted fragment's root). */
 static void walk_element(struct lx *x, xmlNode *n)
 {
-	if (is_qemu_ns(n)) {
-		if (is_el(n, "commandline"))
-			walk_qemu_commandline(x, n);
+	if (is_qemu_el(n, "commandline")) {
+		walk_qemu_commandline(x, n);
+	} else if (is_qemu_ns(n)) {
+		return; /* qemu:capabilities, qemu:override */
 	} else if (is_el(n, "vcpu")) {
 		add_opt(x, n, STR_LIT("vcpu"), content(x, n));
 	} else if (is_el(n, "memory")) {
@@ -500,8 +509,9 @@ static struct str skip_prolog(struct str s)
 
 int libvirt_xml_sniff(struct str text)
 {
-	static const char *const fragments[] = { "<hostdev",  "<features>", "<cpu",
-						 "<devices>", "<os>",	    "<iommu" };
+	static const char *const fragments[] = { "<hostdev",	     "<features>", "<cpu",
+						 "<devices>",	     "<os>",	   "<iommu",
+						 "<qemu:commandline" };
 	struct str s = skip_prolog(str_sub(text, 0, SNIFF_BYTES));
 
 	if (str_starts_with(s, "<domain ") || str_starts_with(s, "<domain>"))

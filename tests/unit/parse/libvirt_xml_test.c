@@ -117,6 +117,22 @@ static void test_qemu_args_in_order_and_ovmf_loader(void)
 	release(&g);
 }
 
+/* Pasted without xmlns:qemu, libxml2 keeps "qemu:arg" as the element's name. */
+static void test_qemu_args_without_namespace_declaration(void)
+{
+	struct fixture f;
+	size_t n = 0;
+
+	parse_golden(&f, "blog_qemu_commandline_no_xmlns.in");
+	for (size_t i = 0; i < f.out.vm_opts.n; i++)
+		n += str_eq_cstr(f.out.vm_opts.v[i].key, "qemu.arg");
+	CHECK_INT(n, 2);
+	CHECK_VIEW(f.out.vm_opts.v[1].value, "device.hostdev0.x-vga=on");
+	CHECK_INT(f.out.vm_opts.v[1].lineno, 3);
+	CHECK_INT(libvirt_xml_sniff(str_from_mem(f.text, f.len)), 60);
+	release(&f);
+}
+
 static void test_wiki_fragments_are_read_as_domain_parts(void)
 {
 	struct fixture f, g;
@@ -299,7 +315,8 @@ static void test_sniff(void)
 
 TEST_MAIN(test_pci_hostdevs_with_rom_settings, test_kvm_hidden_hyperv_vendor_and_ioapic,
 	  test_qemu_args_in_order_and_ovmf_loader, test_memory_units_and_memtune_limits,
-	  test_several_pasted_elements_are_read_together, test_feature_attributes_and_cpu_features,
+	  test_several_pasted_elements_are_read_together,
+	  test_qemu_args_without_namespace_declaration, test_feature_attributes_and_cpu_features,
 	  test_wiki_fragments_are_read_as_domain_parts,
 	  test_elided_paste_keeps_what_precedes_the_damage,
 	  test_pasted_hostdev_without_type_keeps_its_romfile,
