@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"loose file or forum paste (recognised by content), or '-' for standard input.\n\n"
 		"  -o, --output FILE   write the report to FILE instead of standard output\n"
 		"      --format FMT    text (default), json, markdown or html; --classify and\n"
-		"                      query take text or json\n"
+		"                      query take text or json, --dump text only\n"
 		"      --kb DIR        use the knowledge files in DIR instead of the built-in ones\n"
 		"      --db FILE       also keep the fact store in FILE (docs/factstore.md)\n"
 		"      --classify      show how each input and paste part was classified, then stop\n"
@@ -115,12 +115,13 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, struct erro
 		return error_set(err, EXIT_USAGE, "no INPUT given (see 'analyze --help')");
 	if (o->n_inputs > MAX_INPUTS)
 		return error_set(err, EXIT_USAGE, "more than %d INPUTs", MAX_INPUTS);
-	if (o->classify || o->dump) {
+	if (o->dump && o->format && strcmp(o->format, "text") != 0) {
+		return error_set(err, EXIT_USAGE, "--dump writes text only, not '%s'", o->format);
+	} else if (o->classify || o->dump) {
 		if (o->format && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
-			return error_set(
-				err, EXIT_USAGE,
-				"--classify and --dump take --format text or json, not '%s'",
-				o->format);
+			return error_set(err, EXIT_USAGE,
+					 "--classify takes --format text or json, not '%s'",
+					 o->format);
 	} else if (o->format && !report_format_known(o->format)) {
 		return error_set(err, EXIT_USAGE, "unknown format '%s' (one of: %s)", o->format,
 				 report_format_list());
@@ -217,6 +218,9 @@ static void on_part_dump(void *ctx, const struct ingest_record *rec, const struc
 	if (rec->first_line)
 		sbuf_addf(d->sb, " lines %u-%u", rec->first_line, rec->last_line);
 	sbuf_addstr(d->sb, "]\n");
+	if (rec->first_line > 1)
+		sbuf_addf(d->sb, "(row line numbers count from the part: its line 1 is line %u)\n",
+			  rec->first_line);
 	parse_out_dump(out, d->sb);
 }
 
