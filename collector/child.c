@@ -84,7 +84,7 @@ static void reap(pid_t pid, long deadline, struct child_out *co)
 	if (killed || co->term_signal)
 		co->exit_code = -1;
 	kill(-pid, SIGKILL); /* grandchildren that outlived their parent */
-	cleanup_set_child(0);
+	cleanup_child_remove(pid);
 }
 
 /* The parent's side: read out and err until EOF, the cap or the deadline. */
@@ -159,17 +159,15 @@ static void collect(pid_t pid, int ofd, int efd, size_t cap, long start, long ti
 	co->duration_ms = child_now_ms() - start;
 }
 
-static int start(int (*fn)(void *, int), void *arg, const char *path, char *const argv[],
-		 size_t cap, long timeout_ms, struct child_out *co)
+int child_spawn_exec(const char *path, char *const argv[], struct child_proc *p)
 {
-	int op[2], ep[2] = { -1, -1 };
-	long t0 = child_now_ms();
+	int op[2], ep[2];
 	pid_t pid;
 
-	co->exit_code = -1;
+	p->t0 = child_now_ms();
 	if (pipe2(op, O_CLOEXEC) < 0)
 		return -1;
-	if (!fn && pipe2(ep, O_CLOEXEC) < 0) {
+	if (pipe2(ep, O_CLOEXEC) < 0) {
 		close(op[0]);
 		close(op[1]);
 		return -1;
@@ -178,10 +176,8 @@ static int start(int (*fn)(void *, int), void *arg, const char *path, char *cons
 	if (pid < 0) {
 		close(op[0]);
 		close(op[1]);
-		if (ep[0] >= 0) {
-			close(ep[0]);
-			close(ep[1]);
-		}
+		close(ep[0]);
+		close(ep[1]);
 		return -1;
 	}
 	if (pid == 0) {
@@ -190,6 +186,7 @@ static int start(int (*fn)(void *, int), void *arg, const char *path, char *cons
 						    "SYSTEMD_PAGER=",	"PAGER=cat",
 						    "SYSTEMD_COLORS=0", NULL };
 		struct sigaction dfl;
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		memset(&dfl, 0, sizeof(dfl));
 		dfl.sa_handler = SIG_DFL;
@@ -197,38 +194,40 @@ static int start(int (*fn)(void *, int), void *arg, const char *path, char *cons
 			if (s != SIGKILL && s != SIGSTOP)
 				sigaction(s, &dfl, NULL);
 		setpgid(0, 0);
-		if (fn)
-			_exit(fn(arg, op[1]) & 0xff);
-		{
-			int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-			if (null >= 0)
-				dup2(null, 0);
-			dup2(op[1], 1);
-			dup2(ep[1], 2);
-			execve(path, argv, (char *const *)envp);
-			_exit(127);
-		}
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(op[1], 1);
+		dup2(ep[1], 2);
+		execve(path, argv, (char *const *)envp);
+		_exit(127);
 	}
 	setpgid(pid, pid);
-	cleanup_set_child(pid);
+	cleanup_child_add(pid);
 	close(op[1]);
-	if (ep[1] >= 0)
-		close(ep[1]);
-	collect(pid, op[0], ep[0], cap, t0, timeout_ms, co);
+	close(ep[1]);
+	p->pid = pid;
+	p->ofd = op[0];
+	p->efd = ep[0];
 	return 0;
 }
 
-int child_run_fn(int (*fn)(void *arg, int fd), void *arg, size_t cap, long timeout_ms,
-		 struct child_out *co)
+void child_collect(struct child_proc *p, size_t cap, long timeout_ms, struct child_out *co)
 {
-	return start(fn, arg, NULL, NULL, cap, timeout_ms, co);
+	co->exit_code = -1;
+	collect(p->pid, p->ofd, p->efd, cap, p->t0, timeout_ms, co);
+	p->pid = 0;
+	p->ofd = p->efd = -1;
 }
 
 int child_run_exec(const char *path, char *const argv[], size_t cap, long timeout_ms,
 		   struct child_out *co)
 {
-	return start(NULL, NULL, path, argv, cap, timeout_ms, co);
+	struct child_proc p;
+
+	if (child_spawn_exec(path, argv, &p) < 0)
+		return -1;
+	child_collect(&p, cap, timeout_ms, co);
+	return 0;
 }
 
 pid_t child_spawn_fn(int (*fn)(void *arg, int fd), void *arg, int *fd)
@@ -257,7 +256,7 @@ pid_t child_spawn_fn(int (*fn)(void *arg, int fd), void *arg, int *fd)
 		_exit(fn(arg, op[1]) & 0xff);
 	}
 	setpgid(pid, pid);
-	cleanup_set_child(pid);
+	cleanup_child_add(pid);
 	close(op[1]);
 	*fd = op[0];
 	return pid;

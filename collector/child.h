@@ -1,5 +1,5 @@
-/* child.h - run one bounded piece of work in a child process: a function (a read that may
- * block on a wedged device or a FIFO) or a command, with a deadline and an output cap.
+/* child.h - run bounded work in child processes: a command, or a function (a read that may
+ * block on a wedged device or a FIFO), with a deadline and an output cap.
  *
  * The child gets its own process group; at the deadline or when the output passes the cap the
  * whole group is killed with SIGKILL, so a stuck read or a runaway command costs one item, not
@@ -29,12 +29,23 @@ struct child_out {
 void child_out_init(struct child_out *co);
 void child_out_release(struct child_out *co);
 
-/* Runs fn(arg, fd) in a child; fn writes its output to fd and returns the exit status. */
-int child_run_fn(int (*fn)(void *arg, int fd), void *arg, size_t cap, long timeout_ms,
-		 struct child_out *co);
-/* Runs path with argv and a minimal environment (LC_ALL=C, fixed PATH), stdin /dev/null. */
+/* Runs path with argv and a minimal environment (LC_ALL=C, fixed PATH), stdin /dev/null,
+ * and collects it. 0, or -1 with errno when it could not be started. */
 int child_run_exec(const char *path, char *const argv[], size_t cap, long timeout_ms,
 		   struct child_out *co);
+
+/* The same in two steps, so that several commands can run at once: child_spawn_exec()
+ * starts the command (0, or -1 with errno); child_collect() reads its output until EOF, the
+ * cap, or timeout_ms after it was started, then reaps it. A command whose output is not
+ * collected yet blocks once its pipe (64 KiB) is full; that costs it time, not output. */
+struct child_proc {
+	pid_t pid;
+	int ofd, efd;
+	long t0;
+};
+
+int child_spawn_exec(const char *path, char *const argv[], struct child_proc *p);
+void child_collect(struct child_proc *p, size_t cap, long timeout_ms, struct child_out *co);
 
 /* The streaming form, for a caller that parses output as it arrives: starts fn(arg, fd) in a
  * child (own process group, registered with cleanup.h) and returns its pid, with the read end

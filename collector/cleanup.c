@@ -9,7 +9,7 @@
 #include "common/banned.h"
 
 static volatile sig_atomic_t rom_fds[CLEANUP_MAX_ROMS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
-static volatile sig_atomic_t child_pgid;
+static volatile sig_atomic_t child_pgids[CLEANUP_MAX_CHILDREN];
 static volatile sig_atomic_t have_temp;
 static char temp_path[4096];
 
@@ -28,8 +28,9 @@ static void on_signal(int sig)
 	for (int i = 0; i < CLEANUP_MAX_ROMS; i++)
 		if (rom_fds[i] >= 0)
 			cleanup_rom_disable((int)rom_fds[i]);
-	if (child_pgid > 0)
-		kill(-(pid_t)child_pgid, SIGKILL);
+	for (int i = 0; i < CLEANUP_MAX_CHILDREN; i++)
+		if (child_pgids[i] > 0)
+			kill(-(pid_t)child_pgids[i], SIGKILL);
 	if (have_temp)
 		unlink(temp_path);
 	signal(sig, SIG_DFL);
@@ -61,9 +62,21 @@ void cleanup_set_temp(const char *path)
 	have_temp = 1;
 }
 
-void cleanup_set_child(pid_t pgid)
+void cleanup_child_add(pid_t pgid)
 {
-	child_pgid = pgid;
+	for (int i = 0; i < CLEANUP_MAX_CHILDREN; i++) {
+		if (child_pgids[i] <= 0) {
+			child_pgids[i] = pgid;
+			return;
+		}
+	}
+}
+
+void cleanup_child_remove(pid_t pgid)
+{
+	for (int i = 0; i < CLEANUP_MAX_CHILDREN; i++)
+		if (child_pgids[i] == pgid)
+			child_pgids[i] = 0;
 }
 
 int cleanup_rom_push(int fd)

@@ -252,6 +252,24 @@ static long time_left(struct run *run)
 	return run->deadline - COLLECT_MARGIN_MS - child_now_ms();
 }
 
+/* dmesg not installed: the kernel log from /dev/kmsg instead. */
+static void kmsg_fallback(struct run *run, const struct item *it, struct item_result *r,
+			  const char **source)
+{
+	char *kmsg;
+
+	if (!it->kmsg_fallback || r->status != STATUS_MISSING || !strstr(r->reason, "not found"))
+		return;
+	kmsg = plan_real_path(&run->ctx, "/dev/kmsg");
+	sbuf_reset(&r->data);
+	r->reason[0] = '\0';
+	r->status = STATUS_OK;
+	r->exit_code = -1;
+	item_file_kmsg(kmsg, it->max_bytes, r);
+	*source = "/dev/kmsg";
+	free(kmsg);
+}
+
 static void run_one(struct run *run, const struct item *it, long timeout, struct item_result *r,
 		    const char **source)
 {
@@ -265,18 +283,7 @@ static void run_one(struct run *run, const struct item *it, long timeout, struct
 		break;
 	case ITEM_CMD:
 		item_cmd_run(it, run->ctx.sysroot, timeout, r);
-		if (it->kmsg_fallback && r->status == STATUS_MISSING &&
-		    strstr(r->reason, "not found")) {
-			char *kmsg = plan_real_path(&run->ctx, "/dev/kmsg");
-
-			sbuf_reset(&r->data);
-			r->reason[0] = '\0';
-			r->status = STATUS_OK;
-			r->exit_code = -1;
-			item_file_kmsg(kmsg, it->max_bytes, r);
-			*source = "/dev/kmsg";
-			free(kmsg);
-		}
+		kmsg_fallback(run, it, r, source);
 		break;
 	case ITEM_LINK:
 		item_file_link(real, r);
@@ -375,8 +382,41 @@ static int run_batch(struct run *run, size_t i, size_t j, struct error *err)
 	return ret;
 }
 
+#define CMDS_MAX 8 /* commands started together */
+
+/* Runs the commands items[i..j) at the same time: all are started, then collected in order. */
+static int run_cmds(struct run *run, size_t i, size_t j, struct error *err)
+{
+	struct cmd_handle h[CMDS_MAX];
+	long left = time_left(run);
+	int ret = 0;
+
+	for (size_t k = i; k < j; k++)
+		item_cmd_start(&run->plan.items.v[k], run->ctx.sysroot, &h[k - i]);
+	for (size_t k = i; k < j; k++) {
+		const struct item *it = &run->plan.items.v[k];
+		const char *source = it->source;
+		struct item_result r;
+		long t0 = child_now_ms();
+
+		progress(run, k + 1, run->plan.items.n, it->path);
+		item_result_init(&r, it->max_bytes + 1);
+		item_cmd_finish(it, run->ctx.sysroot, &h[k - i],
+				left < it->max_ms ? left : it->max_ms, &r);
+		if (r.duration_ms == 0)
+			r.duration_ms = child_now_ms() - t0;
+		kmsg_fallback(run, it, &r, &source);
+		if (ret == 0)
+			ret = finish_item(run, it, source, &r, err);
+		else
+			item_result_release(&r);
+	}
+	return ret;
+}
+
 /* Runs items from index `from` to the end of the plan. Consecutive plain files go to a
- * reader child together; everything else runs one by one. */
+ * reader child together, consecutive commands run at the same time; everything else runs one
+ * by one. */
 static int run_items(struct run *run, size_t from, struct error *err)
 {
 	size_t i = from;
@@ -393,6 +433,15 @@ static int run_items(struct run *run, size_t from, struct error *err)
 			j++;
 		if (j > i) {
 			if (run_batch(run, i, j, err) < 0)
+				return -1;
+			i = j;
+			continue;
+		}
+		while (j < run->plan.items.n && j - i < CMDS_MAX &&
+		       run->plan.items.v[j].kind == ITEM_CMD && !run->plan.items.v[j].skip_reason)
+			j++;
+		if (j > i + 1 && left >= 100) {
+			if (run_cmds(run, i, j, err) < 0)
 				return -1;
 			i = j;
 			continue;

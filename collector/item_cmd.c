@@ -57,27 +57,39 @@ static void replay(const struct item *it, const char *sysroot, long timeout_ms,
 		r->exit_code = r->status == STATUS_OK ? 0 : -1;
 }
 
-void item_cmd_run(const struct item *it, const char *sysroot, long timeout_ms,
-		  struct item_result *r)
+void item_cmd_start(const struct item *it, const char *sysroot, struct cmd_handle *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (*sysroot)
+		return;
+	h->path = item_cmd_find(it->argv[0]);
+	if (h->path && child_spawn_exec(h->path, (char *const *)it->argv, &h->proc) == 0)
+		h->started = true;
+	else if (h->path)
+		h->start_errno = errno;
+}
+
+void item_cmd_finish(const struct item *it, const char *sysroot, struct cmd_handle *h,
+		     long timeout_ms, struct item_result *r)
 {
 	struct child_out co;
-	char *path;
 	char reason[200];
 
 	if (*sysroot) {
 		replay(it, sysroot, timeout_ms, r);
 		return;
 	}
-	path = item_cmd_find(it->argv[0]);
-	if (!path) {
+	if (!h->path) {
 		item_result_set(r, STATUS_MISSING, "%s: command not found", it->argv[0]);
 		return;
 	}
-	child_out_init(&co);
-	if (child_run_exec(path, (char *const *)it->argv, it->max_bytes, timeout_ms, &co) < 0) {
-		item_result_set(r, STATUS_ERROR, "cannot start '%s': %s", path, strerror(errno));
+	if (!h->started) {
+		item_result_set(r, STATUS_ERROR, "cannot start '%s': %s", h->path,
+				strerror(h->start_errno));
 		goto out;
 	}
+	child_out_init(&co);
+	child_collect(&h->proc, it->max_bytes, timeout_ms, &co);
 	r->duration_ms = co.duration_ms;
 	r->exit_code = co.exit_code;
 	sbuf_add(&r->data, co.out.buf, co.out.len);
@@ -88,7 +100,7 @@ void item_cmd_run(const struct item *it, const char *sysroot, long timeout_ms,
 	else if (co.truncated)
 		item_result_set(r, STATUS_TRUNCATED, "output capped at %zu bytes", it->max_bytes);
 	else if (co.exit_code == 127 && co.out.len == 0)
-		item_result_set(r, STATUS_ERROR, "cannot execute '%s'", path);
+		item_result_set(r, STATUS_ERROR, "cannot execute '%s'", h->path);
 	else if (co.exit_code != 0 && co.out.len == 0) {
 		bool denied = strstr(reason, "ermission") || strstr(reason, "not permitted");
 
@@ -97,7 +109,17 @@ void item_cmd_run(const struct item *it, const char *sysroot, long timeout_ms,
 	} else if (co.exit_code != 0 || co.term_signal)
 		snprintf(r->reason, sizeof(r->reason), "exit %d%s%s", co.exit_code,
 			 reason[0] ? ": " : "", reason);
-out:
 	child_out_release(&co);
-	free(path);
+out:
+	free(h->path);
+	h->path = NULL;
+}
+
+void item_cmd_run(const struct item *it, const char *sysroot, long timeout_ms,
+		  struct item_result *r)
+{
+	struct cmd_handle h;
+
+	item_cmd_start(it, sysroot, &h);
+	item_cmd_finish(it, sysroot, &h, timeout_ms, r);
 }
