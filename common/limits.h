@@ -50,23 +50,23 @@
 #define MAX_LINT_BYTES	  (50u * 1024) /* adversarial subject length in kb lint */
 
 /* collect: every item is bounded in time and size (docs/collect.md) */
-#define COLLECT_DEADLINE_S	   30		     /* default global deadline (--deadline) */
-#define COLLECT_DEADLINE_MAX_S	   3600		     /* the largest --deadline accepted */
-#define COLLECT_MARGIN_MS	   700		     /* kept back from the deadline to finish */
-#define COLLECT_FILE_MS		   3000		     /* one file or sysfs attribute */
-#define COLLECT_CMD_MS		   10000	     /* one command */
-#define COLLECT_ROM_MS		   5000		     /* one option ROM read */
-#define COLLECT_LOG_BYTES	   (8u * 1024 * 1024) /* dmesg, journalctl */
-#define COLLECT_CMD_BYTES	   (4u * 1024 * 1024) /* lspci and other commands */
-#define COLLECT_PROC_BYTES	   (4u * 1024 * 1024) /* cpuinfo, interrupts, iomem, modules */
-#define COLLECT_CONF_BYTES	   (256u * 1024)      /* a config file under /etc */
-#define COLLECT_ATTR_BYTES	   (64u * 1024)	     /* a sysfs attribute */
-#define COLLECT_TAIL_BYTES	   (256u * 1024)      /* tail of a libvirt QEMU log */
-#define COLLECT_TASK_BYTES	   (64u * 1024)	     /* tail of a Proxmox task log */
-#define COLLECT_ROM_BYTES	   (4u * 1024 * 1024) /* an option ROM or romfile */
-#define COLLECT_MAX_TASKS	   20		     /* most recent qmstart task logs */
-#define COLLECT_MAX_GLOB	   256		     /* files taken from one directory */
-#define COLLECT_MAX_PCI		   1024		     /* PCI devices walked */
-#define COLLECT_MAX_ROMS	   16		     /* option ROMs dumped */
-#define COLLECT_MAX_PROCS	   65536	     /* /proc/<pid> entries scanned for holders */
-#define COLLECT_MAX_FDS_PER_PROC   4096		     /* fds looked at per process */
+#define COLLECT_DEADLINE_S	 30		    /* default global deadline (--deadline) */
+#define COLLECT_DEADLINE_MAX_S	 3600		    /* the largest --deadline accepted */
+#define COLLECT_MARGIN_MS	 700		    /* kept back from the deadline to finish */
+#define COLLECT_FILE_MS		 3000		    /* one file or sysfs attribute */
+#define COLLECT_CMD_MS		 10000		    /* one command */
+#define COLLECT_ROM_MS		 5000		    /* one option ROM read */
+#define COLLECT_LOG_BYTES	 (8u * 1024 * 1024) /* dmesg, journalctl */
+#define COLLECT_CMD_BYTES	 (4u * 1024 * 1024) /* lspci and other commands */
+#define COLLECT_PROC_BYTES	 (4u * 1024 * 1024) /* cpuinfo, interrupts, iomem, modules */
+#define COLLECT_CONF_BYTES	 (256u * 1024)	    /* a config file under /etc */
+#define COLLECT_ATTR_BYTES	 (64u * 1024)	    /* a sysfs attribute */
+#define COLLECT_TAIL_BYTES	 (256u * 1024)	    /* tail of a libvirt QEMU log */
+#define COLLECT_TASK_BYTES	 (64u * 1024)	    /* tail of a Proxmox task log */
+#define COLLECT_ROM_BYTES	 (4u * 1024 * 1024) /* an option ROM or romfile */
+#define COLLECT_MAX_TASKS	 20		    /* most recent qmstart task logs */
+#define COLLECT_MAX_GLOB	 256		    /* files taken from one directory */
+#define COLLECT_MAX_PCI		 1024		    /* PCI devices walked */
+#define COLLECT_MAX_ROMS	 16		    /* option ROMs dumped */
+#define COLLECT_MAX_PROCS	 65536		    /* /proc/<pid> entries scanned for holders */
+#define COLLECT_MAX_FDS_PER_PROC 4096		    /* fds looked at per process */
