@@ -487,7 +487,9 @@ static void parse_region_line(struct str t, struct block *b, struct device_row *
 	if (str_starts_with(t, "Region ")) {
 		struct str rest = str_sub(t, 7, t.len), num;
 
-		if (!str_take_until(&rest, ':', &num) || !str_to_u64(num, 10, 0, 5, &idx))
+		/* the explicit bound: str_to_u64() lets a single digit above max through */
+		if (!str_take_until(&rest, ':', &num) || !str_to_u64(num, 10, 0, 5, &idx) ||
+		    idx > 5)
 			return;
 		index = (int)idx;
 		t = str_ltrim(rest);
@@ -673,7 +675,7 @@ static void parse_rebar(struct str t, struct pci_caps *c, struct parse_out *out,
 	uint64_t bar, bytes;
 	long at;
 
-	if (!str_take_until(&s, ':', &num) || !str_to_u64(num, 10, 0, 7, &bar))
+	if (!str_take_until(&s, ':', &num) || !str_to_u64(num, 10, 0, 7, &bar) || bar > 7)
 		return;
 	if (c->n_rebar >= PCI_MAX_REBAR) {
 		parse_warn(out, lineno, "more than %d resizable BARs, skipping", PCI_MAX_REBAR);
