@@ -207,6 +207,22 @@ static void skip_reason_for(const struct plan_ctx *ctx, const struct rom_choice 
 	free(group);
 }
 
+/* A romfile path a libvirt config names is read only when it cannot be a private file: no
+ * "." or ".." components and nothing under the system's private or virtual trees. */
+static bool romfile_path_ok(const char *path)
+{
+	static const char *const refused[] = { "/etc/", "/root/", "/home/", "/proc/",	 "/sys/",
+					       "/dev/", "/run/",  "/boot/", "/var/log/", NULL };
+
+	if (strstr(path, "/../") || strstr(path, "/./") ||
+	    str_ends_with(str_from_cstr(path), "/..") || strstr(path, "//"))
+		return false;
+	for (const char *const *r = refused; *r; r++)
+		if (strncmp(path, *r, strlen(*r)) == 0)
+			return false;
+	return true;
+}
+
 void rom_plan(struct plan *p, const struct plan_ctx *ctx, const struct rom_choice *c)
 {
 	struct strlist want = { 0 };
@@ -250,8 +266,10 @@ void rom_plan(struct plan *p, const struct plan_ctx *ctx, const struct rom_choic
 		if (!*base || strcmp(base, "..") == 0 || strcmp(base, ".") == 0)
 			continue;
 		/* Proxmox romfiles live in /usr/share/kvm; libvirt names absolute paths */
-		if (name[0] == '/')
+		if (name[0] == '/' && romfile_path_ok(name))
 			snprintf(src, sizeof(src), "%s", name);
+		else if (name[0] == '/')
+			continue;
 		else if (!strchr(name, '/'))
 			snprintf(src, sizeof(src), "/usr/share/kvm/%s", name);
 		else

@@ -30,9 +30,11 @@ struct rom_choice {
 	const struct holders *holders;
 };
 
-/* Appends ROM items (roms/<bdf>.rom) for display and passed-through devices, and romfile items
- * (roms/romfile/<name>). A device whose VFIO group a running process holds, or any device when
- * not root, gets an item marked skipped with the reason. */
+/* Appends ROM items (roms/<bdf>.rom) for display and passed-through devices, and romfile
+ * items (roms/romfile/<name>; libvirt paths under /etc, /root, /home, /proc, /sys, /dev,
+ * /run, /boot, /var/log or with "." or ".." components are refused). A device whose VFIO
+ * group a running process holds, or any device when not root, gets an item marked skipped
+ * with the reason. */
 void rom_plan(struct plan *p, const struct plan_ctx *ctx, const struct rom_choice *c);
 
 /* Dumps the ROM of the device directory devdir (real path) into r. */

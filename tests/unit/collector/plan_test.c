@@ -199,6 +199,17 @@ static void test_rom_plan_picks_display_and_passthrough(void)
 	CHECK(find(&p, "roms/romfile/12-n100-q10.rom") != NULL);
 	CHECK(find(&p, "roms/romfile/shadow") == NULL); /* a relative path with '/' is refused */
 	plan_release(&p);
+	/* libvirt's absolute <rom file=...>: a real ROM path is read, private trees are not */
+	strlist_free(&romfiles);
+	strlist_push(&romfiles, "/path/to/your/gpu/bios.bin"); /* seed 003 */
+	strlist_push(&romfiles, "/etc/shadow");
+	strlist_push(&romfiles, "/usr/share/../../root/secret.rom");
+	plan_init(&p);
+	rom_plan(&p, &ctx, &c);
+	CHECK(find(&p, "roms/romfile/bios.bin") != NULL);
+	CHECK(find(&p, "roms/romfile/shadow") == NULL);
+	CHECK(find(&p, "roms/romfile/secret.rom") == NULL);
+	plan_release(&p);
 	ctx.is_root = false;
 	plan_init(&p);
 	rom_plan(&p, &ctx, &c);
