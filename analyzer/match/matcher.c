@@ -10,6 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "match/matcher.h"
 
+#include <ctype.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <string.h>
@@ -281,6 +282,9 @@ static int on_line(void *ctx, const struct fs_line *line)
 		if (lp->stats)
 			lp->stats->pattern_calls++;
 		rc = pcre2_match(p->code, (PCRE2_SPTR)subj.ptr, subj.len, 0, 0, p->md, m->mctx);
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has its own limits */
+			rc = pcre2_match(p->code, (PCRE2_SPTR)subj.ptr, subj.len, 0, PCRE2_NO_JIT,
+					 p->md, m->mctx);
 		if (rc >= 0) {
 			record_hit(lp, p, line, subj);
 		} else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
@@ -835,19 +839,47 @@ out:
 
 /* ---- lint ---- */
 
-static void adversarial(struct sbuf *sb, const char *unit, size_t unit_len, const char *tail)
+static void adversarial(struct sbuf *sb, const char *head, const char *unit, size_t unit_len,
+			const char *tail)
 {
 	sbuf_reset(sb);
+	if (head)
+		sbuf_addstr(sb, head);
 	while (sb->len + unit_len <= MAX_LINT_BYTES)
 		sbuf_add(sb, unit, unit_len);
 	if (tail)
 		sbuf_addstr(sb, tail);
 }
 
+/* The pattern's leading literal text ("vfio-pci: Cannot read device rom at " of
+ * "vfio-pci: Cannot read device rom at (?:...)"): what a line must start with to get past it. */
+static void literal_prefix(const char *pattern, char *out, size_t size)
+{
+	const char *p = pattern;
+	size_t n = 0;
+
+	for (; *p && n + 1 < size; p++) {
+		if (strchr("()[]{}.*+?|^$", *p))
+			break;
+		if (*p == '\\') {
+			if (!p[1] || isalnum((unsigned char)p[1]))
+				break; /* a class such as \d: stop */
+			p++;
+		}
+		out[n++] = *p;
+	}
+	/* a quantifier applies to the last character: drop it */
+	if (n && *p && strchr("*+?{", *p))
+		n--;
+	out[n] = '\0';
+}
+
+/* JIT when available (as at run time, and fast enough for 50 KB subjects); it honours the
+ * match limit, which is what catastrophic patterns hit. */
 static int lint_subject(pcre2_code *code, pcre2_match_data *md, pcre2_match_context *mctx,
 			const struct sbuf *sb)
 {
-	return pcre2_match(code, (PCRE2_SPTR)sb->buf, sb->len, 0, PCRE2_NO_JIT, md, mctx);
+	return pcre2_match(code, (PCRE2_SPTR)sb->buf, sb->len, 0, 0, md, mctx);
 }
 
 /* The prefilter is sound only if every line the pattern matches holds a literal: check it on
@@ -909,22 +941,37 @@ int matcher_lint(const struct kb *kb, struct kb_issues *out)
 			for (size_t l = 0;
 			     l < cl->n_literals && nu + 1 < sizeof(units) / sizeof(*units); l++)
 				units[nu++] = cl->literals[l];
+			pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+			char prefix[256];
+			literal_prefix(cl->pattern, prefix, sizeof(prefix));
 			for (size_t u = 0; u < nu; u++) {
-				const char *tails[] = { NULL, "\n", cl->literals[0] };
-				for (size_t t = 0; t < 3; t++) {
+				/* repeated units alone, before a literal, and after one (a real
+				 * line must hold the literal, then anything) */
+				const char *heads[] = {
+					NULL, NULL, cl->literals[0], cl->literals[0], prefix, prefix
+				};
+				/* the pattern's own text as a tail supplies the characters a
+				 * required-character check looks for, so the engine cannot reject
+				 * the subject before backtracking */
+				const char *tails[] = { NULL, cl->literals[0], NULL, cl->pattern,
+							NULL, cl->pattern };
+				for (size_t t = 0; t < 6; t++) {
 					int rc;
-					adversarial(&sb, units[u], strlen(units[u]), tails[t]);
+					adversarial(&sb, heads[t], units[u], strlen(units[u]),
+						    tails[t]);
 					rc = lint_subject(code, md, mctx, &sb);
 					if (rc == PCRE2_ERROR_MATCHLIMIT ||
-					    rc == PCRE2_ERROR_DEPTHLIMIT) {
+					    rc == PCRE2_ERROR_DEPTHLIMIT ||
+					    rc == PCRE2_ERROR_JIT_STACKLIMIT) {
 						kb_issue_add(
 							out, kb->sigs[s].file,
 							"clause '%s': catastrophic backtracking: "
 							"%s on %u bytes of repeated '%.40s'",
 							cl->name,
-							rc == PCRE2_ERROR_MATCHLIMIT
-								? "match limit"
-								: "depth limit",
+							rc == PCRE2_ERROR_MATCHLIMIT ? "match limit"
+							: rc == PCRE2_ERROR_DEPTHLIMIT
+								? "depth limit"
+								: "JIT stack limit",
 							(unsigned)sb.len, units[u]);
 						goto next_clause;
 					}
