@@ -25,7 +25,7 @@
 static const char *const kind_names[REDACT_KIND_COUNT] = {
 	[REDACT_HOSTNAME] = "hostname", [REDACT_DOMAIN] = "domain", [REDACT_IPV4] = "ipv4",
 	[REDACT_IPV6] = "ipv6",		[REDACT_MAC] = "mac",	    [REDACT_SERIAL] = "serial",
-	[REDACT_UUID] = "uuid",		[REDACT_USER] = "user",
+	[REDACT_UUID] = "uuid",		[REDACT_USER] = "user",	    [REDACT_SECRET] = "secret",
 };
 
 /* Words that are host names on many machines and ordinary words everywhere else. */
@@ -124,6 +124,9 @@ static void make_token(enum redact_kind kind, unsigned n, char *buf, size_t size
 		break;
 	case REDACT_USER:
 		snprintf(buf, size, "user%u", n);
+		break;
+	case REDACT_SECRET:
+		snprintf(buf, size, "SECRET-%u", n + 1);
 		break;
 	default:
 		snprintf(buf, size, "REDACTED");
@@ -439,6 +442,49 @@ static bool at_serial_word(char c)
 	return c == 's' || c == '<' || c == 'n';
 }
 
+/* "cipassword: X" and "sshkeys: X" (Proxmox, to the end of the line), "password=X",
+ * "passwd='X'" (libvirt <graphics>, QEMU options). Returns the end of the match. */
+static size_t match_secret(const char *p, size_t n, size_t *voff, size_t *vlen)
+{
+	static const char *const line_keys[] = { "cipassword:", "sshkeys:" };
+	static const char *const attr_keys[] = { "password=", "passwd=" };
+	size_t k, v;
+
+	for (size_t j = 0; j < 2; j++) {
+		size_t kl = strlen(line_keys[j]);
+
+		if (n < kl || !ieq(p, line_keys[j], kl))
+			continue;
+		k = kl;
+		while (k < n && (p[k] == ' ' || p[k] == '\t'))
+			k++;
+		v = k;
+		while (v < n && p[v] != '\n' && p[v] != '\r')
+			v++;
+		*voff = k;
+		*vlen = v - k;
+		return v > k ? v : 0;
+	}
+	for (size_t j = 0; j < 2; j++) {
+		size_t kl = strlen(attr_keys[j]);
+		char quote = 0;
+
+		if (n < kl || !ieq(p, attr_keys[j], kl))
+			continue;
+		k = kl;
+		if (k < n && (p[k] == '\'' || p[k] == '"'))
+			quote = p[k++];
+		v = k;
+		while (v < n && p[v] != '\n' && p[v] != '\r' &&
+		       (quote ? p[v] != quote : (p[v] != ',' && p[v] != ' ' && p[v] != '\t')))
+			v++;
+		*voff = k;
+		*vlen = v - k;
+		return v > k ? v : 0;
+	}
+	return 0;
+}
+
 void redact_text(struct redact *r, struct str in, struct sbuf *out)
 {
 	const char *s = in.ptr;
@@ -463,6 +509,16 @@ void redact_text(struct redact *r, struct str in, struct sbuf *out)
 			    !pciaddr_parse(str_from_mem(s + i + voff, vlen), false, &pa)) {
 				sbuf_add(out, s + lit, i + voff - lit);
 				emit(r, REDACT_SERIAL, str_from_mem(s + i + voff, vlen), out);
+				i += m;
+				lit = i;
+				continue;
+			}
+		}
+		if (word_start && (lower(c) == 'c' || lower(c) == 's' || lower(c) == 'p')) {
+			m = match_secret(s + i, n - i, &voff, &vlen);
+			if (m && !(vlen > 7 && memcmp(s + i + voff, "SECRET-", 7) == 0)) {
+				sbuf_add(out, s + lit, i + voff - lit);
+				emit(r, REDACT_SECRET, str_from_mem(s + i + voff, vlen), out);
 				i += m;
 				lit = i;
 				continue;

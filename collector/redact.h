@@ -10,7 +10,9 @@
  *   - MAC addresses (six hex pairs joined by ':' or '-');
  *   - UUIDs (8-4-4-4-12 hex), which covers smbios1 uuid= and vmgenid;
  *   - serial numbers after "Serial Number", "SerialNumber:", "serial=", <serial>;
- *   - the user name in /home/<user>.
+ *   - the user name in /home/<user>;
+ *   - secrets in VM configs: Proxmox "cipassword:" and "sshkeys:", password= and passwd=
+ *     attributes (libvirt <graphics passwd='...'>).
  * PCI addresses (0000:01:00.0), [vvvv:dddd] ids and version strings are not touched.
  * A disabled map copies text unchanged.
  */
@@ -33,6 +35,7 @@ enum redact_kind {
 	REDACT_SERIAL,
 	REDACT_UUID,
 	REDACT_USER,
+	REDACT_SECRET,
 	REDACT_KIND_COUNT
 };
 

@@ -369,7 +369,40 @@ static void test_config_device_serial_is_cleared(void)
 	redact_release(&r);
 }
 
-TEST_MAIN(test_linuxhw_keeps_pci_addresses_ids_and_versions, test_lspci_serials_are_replaced,
-	  test_seed_hostname_and_vm_config, test_generic_and_short_names_are_refused,
-	  test_machine_addresses_are_replaced, test_ip_addr_output, test_uuids_get_stable_tokens,
-	  test_disabled_copies_unchanged, test_config_device_serial_is_cleared)
+/* Secrets in VM configs: the shapes of Proxmox's qm.conf(5) "cipassword:" / "sshkeys:" and
+ * libvirt's <graphics ... passwd='...'/> (formatdomain), around seed 001's real config. */
+static void test_vm_config_secrets_are_replaced(void)
+{
+	char *seed;
+	size_t len;
+	struct redact r;
+	struct sbuf in;
+	char *out;
+
+	seed = test_read_file(test_path("VD_SHARED_DIR", "seeds/001_08cfc1e37197bab7.txt"), &len);
+	sbuf_init(&in, len + 4096);
+	sbuf_add(&in, seed, len);
+	sbuf_addstr(&in, "\ncipassword: $5$Zx0Vy1cF$QpN3S2oYbQ0w9Gc7hK1nB8mL4rT6vE2uI5aO3sD7fJ.\n"
+			 "sshkeys: ssh-ed25519%20AAAAC3NzaC1lZDI1NTE5AAAAIJ2%20admin%40node-home\n"
+			 "<graphics type='vnc' port='-1' autoport='yes' passwd='hunter22'/>\n");
+	redact_init(&r, true);
+	out = redact_cstr(&r, in.buf, in.len);
+	CHECK(strstr(out, "QpN3S2oYbQ0w9Gc7hK1nB8mL4rT6vE2uI5aO3sD7fJ") == NULL);
+	CHECK(strstr(out, "AAAAC3NzaC1lZDI1NTE5") == NULL);
+	CHECK(strstr(out, "hunter22") == NULL);
+	CHECK(strstr(out, "cipassword: SECRET-1") != NULL);
+	CHECK(strstr(out, "passwd='SECRET-3'") != NULL);
+	CHECK_INT(r.count[REDACT_SECRET], 3);
+	/* the passthrough line is untouched */
+	CHECK(strstr(out, "hostpci0: 0000:00:02.0,romfile=12-n100-q10.rom,pcie=1,x-vga=1") != NULL);
+	free(out);
+	free(seed);
+	sbuf_release(&in);
+	redact_release(&r);
+}
+
+TEST_MAIN(test_linuxhw_keeps_pci_addresses_ids_and_versions, test_vm_config_secrets_are_replaced,
+	  test_lspci_serials_are_replaced, test_seed_hostname_and_vm_config,
+	  test_generic_and_short_names_are_refused, test_machine_addresses_are_replaced,
+	  test_ip_addr_output, test_uuids_get_stable_tokens, test_disabled_copies_unchanged,
+	  test_config_device_serial_is_cleared)
