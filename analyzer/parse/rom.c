@@ -34,7 +34,7 @@
 #define EFI_SIG		   0x0ef1
 #define CODE_TYPE_EFI	   3
 #define LAST_IMAGE_BIT	   0x80
-#define SNIFF_PREFIX_BYTES 65536 /* a PCIR pointer is 16 bits: it cannot point further */
+#define SNIFF_PREFIX_BYTES (0x10000 + PCIR_MIN) /* a 16-bit PCIR pointer, plus the PCIR */
 
 static bool read_u8(const uint8_t *buf, size_t len, size_t off, uint8_t *v)
 {
