@@ -38,6 +38,8 @@ bool cpu_flags_have(struct str flags, const char *flag)
 {
 	struct str w;
 
+	if (!flags.len)
+		return false; /* a zeroed view may have a NULL pointer */
 	while (str_next_word(&flags, &w))
 		if (str_eq_cstr(w, flag))
 			return true;

@@ -277,8 +277,10 @@ static bool take_facility(struct str *s)
 	struct str t = *s, w;
 	size_t n = 0;
 
-	while (n < t.len && is_alpha(t.ptr[n]))
+	while (n < t.len && n < 8 && is_alpha(t.ptr[n]))
 		n++;
+	if (n < 3 || n > 6)
+		return false;
 	w = str_sub(t, 0, n);
 	if (!word_in(w, facs))
 		return false;
@@ -463,14 +465,19 @@ bool logline_find_vmid(struct str s, struct str *vm)
 
 bool logline_find_short_bdf(struct str s, struct pciaddr *out)
 {
-	static const char *const keys[] = { "Request device [", "device=", "host=", NULL };
+	/* one pass over '[' and '=' (this runs on every line without a full address) */
+	for (size_t i = 0; i + 8 <= s.len; i++) {
+		const char *p = s.ptr + i;
+		bool ok;
 
-	for (const char *const *k = keys; *k; k++) {
-		long at = str_find(s, *k);
-		size_t kl = strlen(*k);
-
-		if (at >= 0 && (size_t)at + kl + 7 <= s.len &&
-		    pciaddr_parse(str_sub(s, (size_t)at + kl, 7), false, out))
+		if (*p == '[')
+			ok = i >= 15 && memcmp(p - 15, "Request device ", 15) == 0;
+		else if (*p == '=')
+			ok = (i >= 6 && memcmp(p - 6, "device", 6) == 0) ||
+			     (i >= 4 && memcmp(p - 4, "host", 4) == 0);
+		else
+			continue;
+		if (ok && pciaddr_parse(str_sub(s, i + 1, 7), false, out))
 			return true;
 	}
 	return false;
