@@ -158,6 +158,14 @@ static void fixup(struct parse_out *out, const struct classification *c)
 			if (!out->devices.v[i].source.len)
 				out->devices.v[i].source = STR_LIT("config");
 		}
+	/* config space bytes do not say whose they are: without an address from the path
+	 * the device row would claim 0000:00:00.0 */
+	if (!c->has_bdf && c->kind == SOURCE_PCI_CONFIG && out->devices.n) {
+		out->devices.n = 0;
+		parse_warn(out, 0,
+			   "PCI config space of unknown address (name the file after "
+			   "its device, e.g. 0000:01:00.0-config): its device row is left out");
+	}
 }
 
 /* Records, dumps and loads a parsed part. */
@@ -212,14 +220,18 @@ static int parse_part(struct ingest *ing, const struct part *p, struct str text,
 	struct parse_out out;
 	struct error perr = { 0 };
 	double t0 = now_ms();
-	int ret = -1;
+	int ret;
 
 	parse_out_init(&out);
 	if (parser && parser->parse) {
 		if (parser->parse(text, &out, &perr) < 0) {
-			error_set(err, perr.code ? perr.code : EXIT_INPUT, "'%s': %s", p->path,
-				  perr.msg);
-			goto out;
+			/* one input a parser gives up on does not end the run: keep its lines */
+			parse_out_release(&out);
+			parse_out_init(&out);
+			if (!binary)
+				lines_split(text, p->c.kind, &out, &perr);
+			parse_warn(&out, 0, "%s parser failed (%s): kept as plain lines",
+				   source_kind_name(p->c.kind), perr.msg);
 		}
 	} else if (!binary) {
 		/* no parser for this kind yet: its lines still reach the matcher */
@@ -228,7 +240,6 @@ static int parse_part(struct ingest *ing, const struct part *p, struct str text,
 	fixup(&out, &p->c);
 	ing->stats.parse_ms += now_ms() - t0;
 	ret = store_part(ing, p, &out, err);
-out:
 	parse_out_release(&out);
 	return ret;
 }
@@ -241,6 +252,28 @@ static uint32_t count_lines(struct str text)
 	while (str_next_line(&text, &line))
 		n++;
 	return n;
+}
+
+/* A loose file's name may be a bundle-layout path ("/sys/bus/pci/devices/0000:01:00.0/config",
+ * "/etc/pve/qemu-server/103.conf"): when the content agrees with the path's kind, the path
+ * adds what it knows (address, VM, boot). */
+static void ids_from_name(const char *name, struct classification *c)
+{
+	for (const char *p = name; p && *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
+		struct classification by_path;
+
+		if (*p == '/' || !classify_path(p, &by_path) || by_path.kind != c->kind)
+			continue;
+		if (by_path.has_bdf && !c->has_bdf) {
+			c->has_bdf = true;
+			c->bdf = by_path.bdf;
+		}
+		if (by_path.vm[0] && !c->vm[0])
+			memcpy(c->vm, by_path.vm, sizeof(c->vm));
+		if (by_path.boot && !c->boot)
+			c->boot = by_path.boot;
+		return;
+	}
 }
 
 /* A loose file named like its kind says more: "103.conf" is VM 103. */
@@ -327,6 +360,8 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 		} else {
 			classify_content(pp->text, &p.c);
 		}
+		if (!paste.split)
+			ids_from_name(name, &p.c);
 		vm_from_name(name, &p.c);
 		if (p.c.kind == SOURCE_UNKNOWN || p.c.confidence == 0) {
 			if (!paste.split && data.len > 0)
@@ -352,6 +387,13 @@ static int load_by_content(struct ingest *ing, const char *name, struct str data
 	if (!classify_is_binary(data))
 		return load_text(ing, name, data, NULL, scratch, err);
 	classify_content(data, &p.c);
+	ids_from_name(name, &p.c);
+	if (!p.c.has_bdf && p.c.kind == SOURCE_PCI_CONFIG) {
+		const char *base = strrchr(name, '/');
+
+		/* "0000:01:00.0-config", "01:00.0.cfg": an address in the file name */
+		p.c.has_bdf = pciaddr_find(str_from_cstr(base ? base + 1 : name), &p.c.bdf, NULL);
+	}
 	if (p.c.kind == SOURCE_UNKNOWN || p.c.confidence == 0) {
 		if (fatal)
 			return error_set(
