@@ -420,7 +420,7 @@ void item_file_kmsg(const char *path, size_t cap, struct item_result *r)
 	}
 	close(fd);
 	item_file_format_kmsg(sbuf_view(&raw), &r->data);
-	if (sbuf_failed(&raw))
+	if (sbuf_failed(&raw) || sbuf_failed(&r->data))
 		item_result_set(r, STATUS_TRUNCATED, "capped at %zu bytes", cap);
 	sbuf_release(&raw);
 }
