@@ -57,7 +57,11 @@ int main(int argc, char **argv)
 
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
+			if (snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name) >=
+			    (int)sizeof(path)) {
+				errors++;
+				continue;
+			}
 			errors += run_file(path) != 0;
 			count++;
 		}

@@ -28,8 +28,11 @@ static int run_case(const struct parser *p, const char *dir, const char *base, b
 	char *in, *want;
 	int ret = 0;
 
-	snprintf(in_path, sizeof(in_path), "%s/%s.in", dir, base);
-	snprintf(out_path, sizeof(out_path), "%s/%s.out", dir, base);
+	if (snprintf(in_path, sizeof(in_path), "%s/%s.in", dir, base) >= (int)sizeof(in_path) ||
+	    snprintf(out_path, sizeof(out_path), "%s/%s.out", dir, base) >= (int)sizeof(out_path)) {
+		fprintf(stderr, "path too long: '%s/%s'\n", dir, base);
+		return 1;
+	}
 	in = test_read_file(in_path, &len);
 	parse_out_init(&out);
 	sbuf_init(&sb, MAX_OUTPUT_BYTES);
@@ -77,7 +80,11 @@ static void run_parser_dir(const char *root, const char *name, bool update, int 
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(dir, sizeof(dir), "%s/%s", root, name);
+	if (snprintf(dir, sizeof(dir), "%s/%s", root, name) >= (int)sizeof(dir)) {
+		fprintf(stderr, "FAIL path too long: '%s/%s'\n", root, name);
+		(*failed)++;
+		return;
+	}
 	if (!p) {
 		fprintf(stderr, "FAIL %s: no parser named '%s'\n", dir, name);
 		(*failed)++;
@@ -126,7 +133,8 @@ int main(int argc, char **argv)
 
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", argv[1], e->d_name);
+		if (snprintf(path, sizeof(path), "%s/%s", argv[1], e->d_name) >= (int)sizeof(path))
+			continue;
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 			run_parser_dir(argv[1], e->d_name, update, &passed, &failed);
 	}
