@@ -832,6 +832,7 @@ static void finish_block(struct block *b, struct parse_out *out, uint32_t lineno
 {
 	struct device_row *d;
 	struct pci_caps dec;
+	bool ok;
 
 	if (!b->open)
 		return;
@@ -839,7 +840,10 @@ static void finish_block(struct block *b, struct parse_out *out, uint32_t lineno
 	if (!b->cfg_len)
 		return;
 	d = &out->devices.v[b->dev];
-	if (!pci_config_decode(b->cfg, b->cfg_len, &dec)) {
+	ok = pci_config_decode(b->cfg, b->cfg_len, &dec);
+	/* hand the next block a zeroed buffer: every byte written lies below cfg_len */
+	memset(b->cfg, 0, b->cfg_len);
+	if (!ok) {
 		parse_warn(out, lineno, "hex dump of %zu bytes is too short to decode, skipping",
 			   b->cfg_len);
 		return;
@@ -882,8 +886,7 @@ static void start_block(struct block *b, struct parse_out *out, uint32_t lineno,
 	b->cap = CTX_NONE;
 	b->reg = STR_NULL;
 	b->next_region = 0;
-	b->cfg_len = 0;
-	memset(b->cfg, 0, sizeof(b->cfg));
+	b->cfg_len = 0; /* cfg is all zeroes here (xcalloc, then finish_block) */
 }
 
 /* A block's first line: "00:02.0 VGA ..." or "0000:00:02.0 VGA ..." at column 0. */
