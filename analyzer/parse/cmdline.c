@@ -4,10 +4,9 @@
  * its value is dropped, and so is a quote at its end. Also the tokenizer grub.c uses.
  * Pure: no I/O; keys and values view the text.
  *
- * Real input lines (linuxhw 0002, seed 000):
- *   initrd=\EFI\proxmox\5.11.22-2-pve\initrd.img-5.11.22-2-pve root=ZFS=rpool/ROOT/pve-1 boot=zfs
- * rootdelay=15 intel_iommu=on quiet intel_iommu=on iommu=pt initcall_blacklist=sysfb_init
- * video=efifb:off
+ * Real input lines (linuxhw 0006, cut at "..."; seed 000):
+ *   BOOT_IMAGE=/boot/vmlinuz-4.18.0-12-generic root=/dev/mapper/XXXXXXXXXXXXXXX ro quiet ...
+ *   quiet intel_iommu=on iommu=pt initcall_blacklist=sysfb_init video=efifb:off
  */
 #include "common/limits.h"
 #include "parse/cmdline_split.h"

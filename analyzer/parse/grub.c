@@ -4,10 +4,10 @@
  * earlier one unless it expands the variable itself ("$GRUB_CMDLINE_LINUX_DEFAULT ..."), whose
  * $-words are skipped. Pure: no I/O; keys and values view the text.
  *
- * Real input lines (seed 000):
- *   GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt initcall_blacklist=sysfb_init
- * video=efifb:off" GRUB_CMDLINE_LINUX_DEFAULT="quiet intel_iommu=on iommu=pt
- * pcie_acs_override=downstream,multifunction vfio-pci.ids=10de:2504,10de:228e"
+ * Real input lines (an Ubuntu /etc/default/grub pasted on a forum):
+ *   GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`
+ *   GRUB_CMDLINE_LINUX_DEFAULT="quiet splash"
+ *   #GRUB_TERMINAL=console
  */
 #include <string.h>
 
@@ -64,34 +64,38 @@ static struct str unquote_value(struct str v, bool *closed)
 	return v;
 }
 
-/* Drops the param rows of origin from index first on (a later assignment replaces them). */
-static void drop_params(struct parse_out *out, size_t first, struct str origin)
-{
-	size_t w = first;
+/* The two command-line variables; each keeps its own parameter numbering. */
+enum grub_var { GRUB_VAR_LINUX, GRUB_VAR_DEFAULT, GRUB_VAR_COUNT, GRUB_VAR_NONE = GRUB_VAR_COUNT };
 
-	for (size_t i = first; i < out->params.n; i++)
-		if (!str_eq(out->params.v[i].origin, origin))
-			out->params.v[w++] = out->params.v[i];
-	out->params.n = w;
+static enum grub_var cmdline_var(struct str name)
+{
+	if (str_eq_cstr(name, "GRUB_CMDLINE_LINUX"))
+		return GRUB_VAR_LINUX;
+	if (str_eq_cstr(name, "GRUB_CMDLINE_LINUX_DEFAULT"))
+		return GRUB_VAR_DEFAULT;
+	return GRUB_VAR_NONE;
 }
 
-static void add_cmdline(struct parse_out *out, size_t first_param, const struct line_row *row,
-			struct str name, struct str value)
+/* True when the value expands a variable ("$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on"): the
+ * assignment then adds to what came before instead of replacing it. */
+static bool expands_variable(struct str value)
 {
-	struct str key, val, rest = value;
-	bool has_value, self = false;
-	uint32_t order = 0;
+	struct str key, val;
+	bool has_value;
 
-	while (cmdline_next_param(&rest, &key, &val, &has_value))
+	while (cmdline_next_param(&value, &key, &val, &has_value))
 		if (key.len > 1 && key.ptr[0] == '$')
-			self = true;
-	if (!self)
-		drop_params(out, first_param, name);
-	for (size_t i = first_param; i < out->params.n; i++)
-		if (str_eq(out->params.v[i].origin, name))
-			order++;
-	rest = value;
-	while (cmdline_next_param(&rest, &key, &val, &has_value)) {
+			return true;
+	return false;
+}
+
+static void add_cmdline(struct parse_out *out, const struct line_row *row, struct str name,
+			struct str value, uint32_t *order)
+{
+	struct str key, val;
+	bool has_value;
+
+	while (cmdline_next_param(&value, &key, &val, &has_value)) {
 		struct param_row *p;
 
 		if (key.len && key.ptr[0] == '$')
@@ -103,7 +107,7 @@ static void add_cmdline(struct parse_out *out, size_t first_param, const struct 
 		}
 		p = VEC_PUSH(&out->params);
 		p->lineno = row->lineno;
-		p->order = order++;
+		p->order = (*order)++;
 		p->key = key;
 		p->value = val;
 		p->has_value = has_value;
@@ -152,29 +156,57 @@ int grub_sniff(struct str text)
 	return cmdline ? 95 : 80;
 }
 
+/* One assignment of a line, or false for comments, blank lines and other shell. */
+static bool line_assignment(struct parse_out *out, const struct line_row *row, bool warn,
+			    struct str *name, struct str *value)
+{
+	struct str t = str_trim(row->text);
+	bool closed;
+
+	if (!t.len || t.ptr[0] == '#' || !take_assignment(t, name, value))
+		return false;
+	*value = unquote_value(*value, &closed);
+	if (!closed && warn)
+		parse_warn(out, row->lineno,
+			   "unterminated quote in '%.*s', taking the rest of the line",
+			   (int)name->len, name->ptr);
+	return true;
+}
+
 int grub_parse(struct str text, struct parse_out *out, struct error *err)
 {
-	size_t first = out->lines.n, first_param = out->params.n;
+	size_t first = out->lines.n, from[GRUB_VAR_COUNT];
+	uint32_t order[GRUB_VAR_COUNT] = { 0 };
+	struct str name, value;
 
 	if (lines_split(text, SOURCE_GRUB, out, err) < 0)
 		return -1;
+	/* pass 1: the last assignment of each variable that replaces rather than appends */
+	for (int v = 0; v < GRUB_VAR_COUNT; v++)
+		from[v] = first;
+	for (size_t i = first; i < out->lines.n; i++) {
+		enum grub_var v;
+
+		if (!line_assignment(out, &out->lines.v[i], false, &name, &value))
+			continue;
+		v = cmdline_var(name);
+		if (v != GRUB_VAR_NONE && !expands_variable(value))
+			from[v] = i;
+	}
+	/* pass 2: rows from there on, kv rows for the other GRUB_ variables */
 	for (size_t i = first; i < out->lines.n; i++) {
 		const struct line_row *row = &out->lines.v[i];
-		struct str name, value, t = str_trim(row->text);
-		bool closed;
+		enum grub_var v;
 
-		if (!t.len || t.ptr[0] == '#' || !take_assignment(t, &name, &value))
+		if (!line_assignment(out, row, true, &name, &value))
 			continue;
-		value = unquote_value(value, &closed);
-		if (!closed)
-			parse_warn(out, row->lineno,
-				   "unterminated quote in '%.*s', taking the rest of the line",
-				   (int)name.len, name.ptr);
-		if (str_eq_cstr(name, "GRUB_CMDLINE_LINUX") ||
-		    str_eq_cstr(name, "GRUB_CMDLINE_LINUX_DEFAULT"))
-			add_cmdline(out, first_param, row, name, value);
-		else if (str_starts_with(name, "GRUB_"))
-			add_kv(out, row, name, value);
+		v = cmdline_var(name);
+		if (v == GRUB_VAR_NONE) {
+			if (str_starts_with(name, "GRUB_"))
+				add_kv(out, row, name, value);
+		} else if (i >= from[v]) {
+			add_cmdline(out, row, name, value, &order[v]);
+		}
 	}
 	return 0;
 }

@@ -2,10 +2,11 @@
  * rows: wall-clock stamp, the program as source, the body, and the Proxmox VM the line is about.
  * Kernel lines of a mixed journal keep kind kernel_log. Pure: no I/O; rows view the text.
  *
- * Real input lines (catalog Q-*, KPFX):
+ * Real input lines (a Proxmox forum journal of a qmstart; catalog Q-15):
+ *   Feb 26 10:12:17 pve qm[5310]: pre-start: VM 101
+ *   Feb 26 10:12:18 pve systemd[1]: Started 101.scope.
  *   Feb 26 14:08:34 pve QEMU[2616]: kvm: vfio: Cannot reset device 0000:66:00.6, depends on group
- * 22 which is not owned. Feb 26 14:08:34 pve QEMU[2616]: qemu: hardware error: vfio: DMA mapping
- * failed, unable to continue
+ *     22 which is not owned.    (one line, wrapped here)
  */
 #include "parse/logline.h"
 #include "parse/parsers_all.h"

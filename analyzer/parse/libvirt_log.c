@@ -4,12 +4,10 @@
  * from `-name guest=<name>,...` (or the older `-name <name>`) when the log shows it.
  * Pure: no I/O; rows view the text.
  *
- * Real input lines (catalog Q-02, Q-12, libvirt conventions):
- *   2025-08-30T21:38:26.333149Z qemu-system-x86_64: -device
- * {"driver":"vfio-pci","host":"0000:03:00.0","id":"hostdev0","bus":"pci.5","addr":"0x0"}: vfio
- * 0000:03:00.0: Failed to set vIOMMU: aw-bits 48 > host aw-bits 39 qemu-system-x86_64: -device
- * vfio-pci,host=07:00.0,bus=root.1,addr=00.0,multifunction=on,x-vga=on: vfio: error, group 6 is not
- * viable, please ensure all devices within the iommu_group are bound to their vfio bus driver.
+ * Real input lines (a libvirt 6.0 domain log quoted in KubeVirt's tests; a forum paste):
+ *   2020-07-02 09:04:39.037+0000: starting up libvirt version: 6.0.0, package: 16.fc31 ...
+ *   -name guest=default_vmi-alpine-efi,debug-threads=on \ (continued on the next line)
+ *   2018-11-23 23:37:59.352+0000: shutting down, reason=destroyed
  */
 #include "common/limits.h"
 #include "parse/logline.h"

@@ -5,12 +5,10 @@
  * "VM 100" / "qmstart:100:" / "-id 100" the log names, and is set on every row.
  * Pure: no I/O; rows view the text.
  *
- * Real input lines (catalog P-01, P-04, Q-01):
- *   kvm: -device
- * vfio-pci,host=0000:01:00.0,id=hostpci0.0,bus=ich9-pcie-port-1,addr=0x0.0,multifunction=on: vfio
- * 0000:01:00.0: group 1 is not viable TASK ERROR: can't unbind/bind PCI group to VFIO
- * '0000:01:00.0' TASK ERROR: start failed: command '/usr/bin/kvm -id 100 -name win10 -no-shutdown'
- * failed: exit code 1
+ * Real input lines (catalog P-01, P-04; `qm start` output on the Proxmox forum):
+ *   kvm: vfio: Cannot reset device 0000:66:00.2, depends on group 19 which is not owned.
+ *   TASK ERROR: can't unbind/bind PCI group to VFIO '0000:01:00.0'
+ *   TASK ERROR: start failed: QEMU exited with code 1
  */
 #include <string.h>
 

@@ -3,13 +3,10 @@
  * program name as source (kvm, qemu-system-x86_64, ...) and the first PCI address. The message
  * keeps the program prefix, since the catalog's QPFX patterns include it. Pure: no I/O.
  *
- * Real input lines (catalog Q-01, Q-02, QPFX):
- *   kvm: -device
- * vfio-pci,host=0000:01:00.0,id=hostpci0.0,bus=ich9-pcie-port-1,addr=0x0.0,multifunction=on: vfio
- * 0000:01:00.0: group 1 is not viable 2020-09-24T04:35:09.453740Z qemu-system-x86_64: -device
- * vfio-pci,id=hostdev0,sysfsdev=/sys/bus/mdev/devices/34658867-146a-4656-9fa5-890fdbc37010,display=on,bus=pcie.0,addr=0x9:
- * vfio 34658867-146a-4656-9fa5-890fdbc37010: failed to setup container for group 11: Failed to set
- * iommu for container: Input/output error
+ * Real input lines (catalog Q-15, Q-17, Q-25):
+ *   kvm: vfio: Cannot reset device 0000:01:00.1, depends on group 15 which is not owned.
+ *   qemu-system-x86_64: vfio: Unable to power on device, stuck in D3
+ *   kvm: warning: vfio 0000:00:1f.3: Could not enable error recovery for the device
  */
 #include "parse/logline.h"
 #include "parse/parsers_all.h"

@@ -4,11 +4,9 @@
  * (the release ends in -pve, as Proxmox kernels' do). The node name is not kept.
  * Pure: no I/O; values view the text.
  *
- * Real input lines (linuxhw 0002 and 0007, this machine):
- *   Linux version 5.11.22-2-pve (XXX@XXX) (gcc (Debian 10.2.1-6) 10.2.1 20210110, GNU ld (GNU
- * Binutils for Debian) 2.35.2) #1 SMP PVE 5.11.22-3 (Sun, 11 Jul 2021 13:45:15 +0200) () Linux
- * version 6.1.9-200.fc37.x86_64 (XXX@XXX) (gcc (GCC) 12.2.1 20221121 (Red Hat 12.2.1-4), GNU ld
- * version 2.38-25.fc37) #1 SMP PREEMPT_DYNAMIC Thu Feb  2 00:21:48 UTC 2023
+ * Real input lines (linuxhw 0002, cut at "..."; `uname -a` on this machine):
+ *   Linux version 5.11.22-2-pve (XXX@XXX) (gcc (Debian 10.2.1-6) 10.2.1 20210110, ...
+ *   Linux vm 6.18.44-fc-v595 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux
  */
 #include <string.h>
 
