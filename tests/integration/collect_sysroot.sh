@@ -148,3 +148,26 @@ manifest_item "$out" /dev/kmsg | jq -e '.status == "ok" and .path == "cmd/dmesg"
 	fail "no-lspci: dmesg should come from /dev/kmsg"
 bundle_file "$out" cmd/dmesg | sed -n 1p | grep >/dev/null '^\[ *[0-9]*\.[0-9]\{6\}\] ' || fail "no-lspci: kmsg not in dmesg format"
 echo "no-lspci host: ok"
+
+# --- 5. hostile files: a symlink out of the plan, an oversized /proc file, a directory ------
+r=$work/hostile
+make_base "$r" 0005
+ln -s /etc/passwd "$r/etc/modprobe.d/zz-evil.conf"
+mkdir "$r/etc/modprobe.d/dir.conf"
+# this machine's cpuinfo, doubled until it is past the 4 MiB cap
+cp /proc/cpuinfo "$r/proc/cpuinfo"
+while [ "$(stat -c %s "$r/proc/cpuinfo")" -lt 5000000 ]; do
+	cat "$r/proc/cpuinfo" "$r/proc/cpuinfo" >"$r/proc/cpuinfo.2"
+	mv "$r/proc/cpuinfo.2" "$r/proc/cpuinfo"
+done
+out=$work/hostile.tar.gz
+rc=$(run_collect "$out" --sysroot "$r")
+[ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "hostile: exit $rc"
+check_manifest "$out"
+manifest_item "$out" /etc/modprobe.d/zz-evil.conf | jq -e '.status == "skipped" and .path == null and (.reason | test("/etc/passwd"))' >/dev/null ||
+	fail "hostile: a symlink out of the plan must be skipped, not followed"
+bundle_has "$out" etc/modprobe.d/zz-evil.conf && fail "hostile: the symlink target got into the bundle"
+manifest_item "$out" /etc/modprobe.d/dir.conf | jq -e '.path == null' >/dev/null || fail "hostile: a directory read as a file"
+manifest_item "$out" /proc/cpuinfo | jq -e '.status == "truncated" and .bytes == 4194304' >/dev/null ||
+	fail "hostile: cpuinfo should be capped at 4 MiB"
+echo "hostile files: ok"
