@@ -8,6 +8,7 @@
  * No_Soft_Reset, PCIe type and link, Resizable BAR and SR-IOV. Known disagreements are listed
  * in known_disagreements[] with the reason; none are expected today.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <regex.h>
 #include <stdbool.h>
@@ -385,6 +386,89 @@ static void test_pciutils_dumps_parse_and_decoder_agrees_with_text(void)
 	CHECK_INT(x.disagreements, 0);
 }
 
+/* The hex lines of the device bdf in a pciutils test file, appended to sb. */
+static void append_dump_of(struct sbuf *sb, const char *text, const char *bdf)
+{
+	const char *p = text;
+	bool in = false;
+	size_t n = strlen(bdf);
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (l > n && p[n] == ' ' && isxdigit((unsigned char)p[0]) &&
+		    ((p[2] == ':' && p[5] == '.') || (p[4] == ':' && p[7] == ':' && p[10] == '.')))
+			in = strncmp(p, bdf, n) == 0;
+		else if (in && is_hex_line(p, l)) {
+			sbuf_add(sb, p, l);
+			sbuf_addch(sb, '\n');
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* Debian's lspci 3.9 re-reads the same dumps (tests/unit/parse/data/lspci39-vvv): its text
+ * must agree with the decoder too. Each device block there is joined with its hex lines from
+ * the original file and checked like the original text. */
+static void test_lspci39_text_of_the_same_dumps_agrees_with_decoder(void)
+{
+	const char *dir = test_path("VD_SOURCE_DIR", "tests/unit/parse/data/lspci39-vvv");
+	char dirbuf[4096];
+	struct cross x = { 0 };
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dirbuf, sizeof(dirbuf), "%s", dir);
+	d = opendir(dirbuf);
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		char path[8192], rel[512];
+		char *text, *orig;
+		const char *p;
+		size_t len;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "README.md"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirbuf, e->d_name);
+		snprintf(rel, sizeof(rel), "corpus/pciutils-tests/%s", e->d_name);
+		text = test_read_file(path, &len);
+		orig = test_read_file(test_path("VD_SHARED_DIR", rel), NULL);
+		/* blocks are separated by blank lines */
+		for (p = text; *p;) {
+			const char *end = strstr(p, "\n\n");
+			size_t blen = end ? (size_t)(end - p) + 1 : strlen(p);
+			struct sbuf blk;
+			char bdf[32] = "";
+
+			sbuf_init(&blk, 1 << 20);
+			sbuf_add(&blk, p, blen);
+			if (sscanf(p, "%31s", bdf) == 1)
+				append_dump_of(&blk, orig, bdf);
+			cross_check_block(&x, e->d_name, blk.buf, blk.len);
+			sbuf_release(&blk);
+			p += blen;
+			while (*p == '\n')
+				p++;
+		}
+		free(orig);
+		free(text);
+	}
+	if (d)
+		closedir(d);
+	printf("lspci 3.9 text: %d devices with dumps, %d capability groups compared "
+	       "(pm %d msi %d msix %d pcie %d flr+ %d af %d acs %d rebar %d), %d disagreements\n",
+	       x.devices, x.compared_groups, x.pm, x.msi, x.msix, x.pcie, x.flr, x.af, x.acs,
+	       x.rebar, x.disagreements);
+	/* floors measured when the data was made */
+	CHECK(x.devices >= 160);
+	CHECK(x.compared_groups >= 265);
+	CHECK_INT(x.disagreements, 0);
+}
+
 TEST_MAIN(test_linuxhw_lspci_files_parse_with_one_row_per_block,
 	  test_linuxhw_rows_carry_driver_group_and_rebar_error,
-	  test_pciutils_dumps_parse_and_decoder_agrees_with_text)
+	  test_pciutils_dumps_parse_and_decoder_agrees_with_text,
+	  test_lspci39_text_of_the_same_dumps_agrees_with_decoder)
