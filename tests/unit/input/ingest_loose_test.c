@@ -41,7 +41,7 @@ static void first_device(char *bdf, size_t cap)
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.' && (!*bdf || strcmp(e->d_name, bdf) < 0) &&
 		    strlen(e->d_name) < cap)
-			snprintf(bdf, cap, "%s", e->d_name);
+			memcpy(bdf, e->d_name, strlen(e->d_name) + 1);
 	if (d)
 		closedir(d);
 }
