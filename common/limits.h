@@ -43,6 +43,11 @@
 #define MAX_FIX_BYTES	 8192
 #define MAX_OUTPUT_BYTES (64u * 1024 * 1024)
 
+/* the PCI picture and readiness (rank/topology.c, report/report_html.c) */
+#define MAX_TOPOLOGY_DEVICES 2048 /* PCI devices listed; more are counted, not listed */
+#define MAX_TOPOLOGY_DEPTH   32	  /* bridge levels followed up from a device */
+#define MAX_DRAWN_DEVICES    96   /* device boxes in the HTML picture; the rest get a note */
+
 /* knowledge */
 #define MAX_KB_FILES	  1000  /* knowledge files in one directory */
 #define MAX_KB_CLAUSES	  64    /* clauses in one signature */
@@ -70,3 +75,12 @@
 #define COLLECT_MAX_ROMS	 16		    /* option ROMs dumped */
 #define COLLECT_MAX_PROCS	 65536		    /* /proc/<pid> entries scanned for holders */
 #define COLLECT_MAX_FDS_PER_PROC 4096		    /* fds looked at per process */
+
+/* analyze corpus and analyze diff (docs/corpus.md, docs/diff.md) */
+#define CORPUS_MAX_CASES     10000 /* case directories in one corpus */
+#define CORPUS_MAX_EXPECT    256   /* expect + forbid entries of one expected.json */
+#define CORPUS_MAX_JOBS	     64    /* -j workers */
+#define CORPUS_CASE_S	     60    /* default time cap of one case (--timeout) */
+#define CORPUS_CASE_MAX_S    3600  /* the largest --timeout accepted */
+#define CORPUS_CASE_INPUTS   MAX_INPUTS /* inputs of one loose case */
+#define DIFF_MAX_FACTS	     200000 /* fact rows read from one side of a diff */

@@ -15,6 +15,7 @@
 #include "match/matcher.h"
 #include "parse/parse.h"
 #include "rank/ranker.h"
+#include "rank/topology.h"
 
 static double now_ms(void)
 {
@@ -105,11 +106,39 @@ static int read_present(struct factstore *fs, struct present *p, struct error *e
 
 /* Why a need is unmet: NULL when met, else "" (no input of its kinds) or the manifest status of
  * a needed item that failed. */
+/* Letters and digits only: "journalctl -k -b 0 --no-pager" -> "journalctlkb0nopager". */
+static void squash(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size; s++)
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9'))
+			out[n++] = *s;
+	out[n] = '\0';
+}
+
+/* Does a manifest item (its bundle path, or when it has none - a timeout - its source path or
+ * command) belong to a need's item prefix ("cmd/lspci-nnkvv", "proc/iomem", "sys/class/dmi/id")? */
+static bool item_matches(const char *subject, const char *item)
+{
+	char a[256], b[256];
+
+	if (strncmp(subject, item, strlen(item)) == 0)
+		return true;
+	if (subject[0] == '/' && strncmp(subject + 1, item, strlen(item)) == 0)
+		return true;
+	if (strncmp(item, "cmd/", 4) != 0 || strchr(subject, '/'))
+		return false;
+	squash(subject, a, sizeof(a));
+	squash(item + 4, b, sizeof(b));
+	return b[0] && strncmp(a, b, strlen(b)) == 0;
+}
+
 static const char *need_unmet(const struct need *nd, const struct present *p)
 {
 	for (size_t i = 0; i < nd->n_items; i++)
 		for (size_t f = 0; f < p->n_failed; f++)
-			if (strncmp(p->failed[f], nd->items[i], strlen(nd->items[i])) == 0)
+			if (item_matches(p->failed[f], nd->items[i]))
 				return p->fail_why[f];
 	return (nd->kinds & p->kinds) ? NULL : "";
 }
@@ -189,11 +218,13 @@ static int fill_unchecked(const struct kb *kb, struct factstore *fs, const struc
 			const char *why = need_unmet(&sig->needs[n], &p);
 			if (!why)
 				continue;
-			if (partial || *why) {
+			/* partial evidence: "likely X; to confirm, post Y"; a collector item that
+			 * failed for the cause's opening evidence: nothing could be seen */
+			if (partial || (*why && opening_blind)) {
 				add_unchecked(res, sig, &sig->needs[n], why);
 				continue;
 			}
-			if (!opening_blind || !sig->relevant_when)
+			if (!sig->relevant_when || (!opening_blind && !*why))
 				continue;
 			if (relevant < 0) {
 				bool any = false;
@@ -293,6 +324,7 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 	    fill_unchecked(kb, fs, &mo, res, err) < 0)
 		goto out;
 	fill_host_summary(fs, res);
+	topology_fill(fs, res); /* a failed query is a warning in res */
 	if (!opt || opt->timings) {
 		st->load_ms = t1 - t0;
 		st->match_ms = t2 - t1;

@@ -77,6 +77,69 @@ struct result_warning {
 	const char *message;
 };
 
+/* One PCI device as the inputs show it (topology.c). Unknown numbers are -1, unknown
+ * strings NULL. */
+struct pci_device {
+	const char *bdf;	   /* "0000:01:00.0" */
+	const char *vendor_device; /* "10de:2504" */
+	const char *vendor_name;
+	const char *device_name;
+	const char *class_name;
+	int class_code;		  /* base<<8 | sub, e.g. 0x0300 */
+	const char *driver;	  /* bound driver ("vfio-pci"), NULL when none or unknown */
+	int64_t iommu_group;	  /* -1 unknown */
+	int boot_vga;		  /* 1, 0, -1 */
+	int flr;		  /* FLR in DevCap (or AF FLR): 1, 0, -1 */
+	int pm_no_soft_reset;	  /* PM NoSoftRst: 1 (no PM reset), 0 (PM reset works), -1 */
+	const char *reset_method; /* sysfs reset_method ("flr bus"), or NULL */
+	const char *parent;	  /* upstream bridge's bdf; NULL on a root bus or when unknown */
+	int depth;		  /* 0 on a root bus */
+	int secondary_bus;	  /* bridges: the bus behind it, else -1 */
+	int subordinate_bus;
+	bool is_bridge;
+	bool passthrough; /* a VM config or QEMU command line hands it to a guest, or it is
+			   * bound to vfio-pci (vm NULL then) */
+	const char *vm;	  /* the claiming VM's id ("110", "win11"), or NULL */
+	const char *vm_name;
+	const char **problems; /* ids of the findings whose subject is this device */
+	size_t n_problems;
+	const char *source; /* "lspci", "sysfs", "log": where the device row came from */
+};
+
+/* One IOMMU group and its members (bdfs, sorted). */
+struct iommu_group_info {
+	int64_t id;
+	const char **members;
+	size_t n_members;
+};
+
+enum readiness_verdict {
+	READINESS_READY,	  /* can be passed through as it is */
+	READINESS_AFTER_FIX,	  /* ready after the named fix */
+	READINESS_NOT_ISOLATABLE, /* its IOMMU group holds devices the host needs */
+	READINESS_UNKNOWN,	  /* the input lacks IOMMU group data */
+};
+
+const char *readiness_verdict_name(enum readiness_verdict v); /* "ready", "ready-after-fix", ... */
+
+/* One device's passthrough readiness (readiness.c). */
+struct readiness {
+	const char *bdf;
+	const char *name;    /* "NVIDIA ... [10de:2504]" or the bdf */
+	const char *kind;    /* "gpu", "nic", "storage", "usb", "audio", "other" */
+	int64_t iommu_group; /* -1 unknown */
+	const char **peers;  /* the group's other members, "bdf (class name)" */
+	size_t n_peers;
+	const char *reset;  /* "flr", "pm", "bus", "none", "sysfs: flr bus", "unknown" */
+	const char *driver; /* or NULL */
+	const char *rom;    /* "dumped, valid", "romfile x.rom", "no ROM dump", ... */
+	int boot_vga;	    /* 1, 0, -1 */
+	const char *vm;	    /* claiming VM or NULL */
+	enum readiness_verdict verdict;
+	const char *fix; /* the named fix (READINESS_AFTER_FIX), else NULL */
+	const char *why; /* one sentence: why this verdict */
+};
+
 struct result {
 	struct arena arena;
 	struct finding *findings; /* ranked, best first */
@@ -90,6 +153,17 @@ struct result {
 	struct result_warning *warnings;
 	size_t n_warnings;
 	const char *host_summary; /* one line: kernel, CPU, board, when known; or NULL */
+
+	/* The PCI picture (topology.c) and readiness (readiness.c); empty when the input
+	 * names no device. */
+	struct pci_device *devices; /* in tree order: each parent before its children */
+	size_t n_devices;
+	size_t n_devices_dropped; /* devices beyond MAX_TOPOLOGY_DEVICES, not listed */
+	const char *tree_source;  /* how parents were found: "lspci -t", ...; NULL: not found */
+	struct iommu_group_info *groups; /* by group number */
+	size_t n_groups;
+	struct readiness *readiness; /* VM devices first, then GPUs, NICs, storage, USB */
+	size_t n_readiness;
 };
 
 void result_init(struct result *r);
