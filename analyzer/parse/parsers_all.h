@@ -66,7 +66,22 @@ int version_parse(struct str text, struct parse_out *out, struct error *err);
 int lspci_sniff(struct str text);
 int lspci_parse(struct str text, struct parse_out *out, struct error *err);
 
-#define PARSERS_PCI { SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },
+/* lspci_tree.c: lspci -t / -tv into tree rows */
+int lspci_tree_sniff(struct str text);
+int lspci_tree_parse(struct str text, struct parse_out *out, struct error *err);
+/* iommu_groups.c: group listings (shell loops, sysfs paths, Arch wiki script, pvesh) */
+int iommu_groups_sniff(struct str text);
+int iommu_groups_parse(struct str text, struct parse_out *out, struct error *err);
+/* pci_config_parse.c: binary config space; pci_config_parse.h has the helper with an address */
+int pci_config_sniff(struct str text);
+int pci_config_parse(struct str text, struct parse_out *out, struct error *err);
+
+#define PARSERS_PCI                                                                  \
+	{ SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },                         \
+		{ SOURCE_LSPCI_TREE, "lspci_tree", lspci_tree_sniff, lspci_tree_parse }, \
+		{ SOURCE_IOMMU_GROUPS, "iommu_groups", iommu_groups_sniff,          \
+		  iommu_groups_parse },                                              \
+		{ SOURCE_PCI_CONFIG, "pci_config", pci_config_sniff, pci_config_parse },
 
 /* ---- VMs and ROMs ---- */
 int pve_conf_sniff(struct str text);
