@@ -97,9 +97,11 @@ struct factstore {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 	uint64_t rows;
-	uint64_t steps;	    /* progress-handler ticks of the running query */
-	bool indexed;	    /* the schema's indexes exist (built before the first read) */
-	bool query_running; /* the progress handler caps only user queries */
+	uint64_t steps;	      /* progress-handler ticks of the running query */
+	bool indexed;	      /* the schema's indexes exist (built before the first read) */
+	bool lines_unordered; /* lines were not loaded in (input, line) order */
+	int64_t last_loaded;  /* input id of the latest factstore_load() */
+	bool query_running;   /* the progress handler caps only user queries */
 };
 
 static int db_error(struct factstore *fs, struct error *err, const char *what)
@@ -418,6 +420,9 @@ static int load_lines(const struct load_ctx *c)
 
 	for (size_t i = 0; i < c->out->lines.n; i++) {
 		const struct line_row *r = &c->out->lines.v[i];
+
+		if (i && r->lineno < c->out->lines.v[i - 1].lineno)
+			c->fs->lines_unordered = true;
 
 		bind_int(st, 1, c->input_id);
 		bind_int(st, 2, ln(c, r->lineno));
@@ -852,6 +857,9 @@ int factstore_load(struct factstore *fs, int64_t input_id, const char *path, uin
 		load_vms,   load_roms,	  load_kvs_warnings,
 	};
 
+	if (input_id < fs->last_loaded)
+		fs->lines_unordered = true;
+	fs->last_loaded = input_id;
 	if (exec(fs, "BEGIN", err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
@@ -1078,7 +1086,10 @@ int factstore_each_line(struct factstore *fs, uint64_t kind_mask, fs_line_fn fn,
 				sbuf_addstr(&sql, nbind++ ? ",?" : "?");
 		sbuf_addch(&sql, ')');
 	}
-	sbuf_addstr(&sql, " ORDER BY l.input_id, l.lineno, l.id");
+	/* rows are inserted input by input; within one input in line order unless a parser
+	 * emitted them otherwise, and only then is a sort needed */
+	sbuf_addstr(&sql, fs->lines_unordered ? " ORDER BY l.input_id, l.lineno, l.id"
+					      : " ORDER BY l.id");
 	if (sqlite3_prepare_v2(fs->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
 		db_error(fs, err, "lines");
 		goto out;

@@ -186,6 +186,36 @@ static void test_each_line_walks_in_input_and_line_order(void)
 	factstore_close(fs);
 }
 
+/* Inputs loaded out of order, and a part whose rows are not in line order: the walk still
+ * goes by input id, then line. */
+static void test_each_line_sorts_what_was_loaded_out_of_order(void)
+{
+	struct error err = { 0 };
+	struct factstore *fs = factstore_open(NULL, &err);
+	struct parse_out a, b;
+	struct order o = { 0 };
+	int64_t ia, ib;
+
+	parse_out_init(&a);
+	parse_out_init(&b);
+	lines_split(str_from_cstr(other_line), SOURCE_KERNEL_LOG, &a, &err);
+	lines_split(str_from_cstr(seed_line), SOURCE_KERNEL_LOG, &b, &err);
+	lines_split(str_from_cstr(other_line), SOURCE_KERNEL_LOG, &b, &err);
+	b.lines.v[0].lineno = 9; /* seed line first, as line 9; other_line as line 1 */
+	ia = factstore_add_input(fs, "seed001.txt", SOURCE_KERNEL_LOG, 90, 1, 1, 60, 0, "a", &err);
+	ib = factstore_add_input(fs, "seed001.txt", SOURCE_KERNEL_LOG, 90, 1, 9, 90, 0, "b", &err);
+	CHECK_INT(factstore_load(fs, ib, "seed001.txt", 0, &b, &err), 0);
+	CHECK_INT(factstore_load(fs, ia, "seed001.txt", 0, &a, &err), 0);
+	CHECK_INT(factstore_each_line(fs, 0, on_line, &o, &err), 0);
+	CHECK_INT(o.n, 3);
+	CHECK_INT(o.linenos[0], 1); /* input a */
+	CHECK_INT(o.linenos[1], 1); /* input b, line 1 */
+	CHECK_INT(o.linenos[2], 9);
+	parse_out_release(&a);
+	parse_out_release(&b);
+	factstore_close(fs);
+}
+
 static void test_db_file_replaces_only_a_fact_store(void)
 {
 	char path[] = "/tmp/vd-factstore-test-XXXXXX";
@@ -251,5 +281,6 @@ static void test_vm_rows_keep_their_hostdevs(void)
 TEST_MAIN(test_lines_keep_the_file_line_numbers_through_line_base,
 	  test_named_parameters_are_bound_as_text, test_writes_attach_and_pragmas_are_refused,
 	  test_runaway_query_hits_the_step_cap, test_check_sql_reports_parameter_names,
-	  test_each_line_walks_in_input_and_line_order, test_db_file_replaces_only_a_fact_store,
-	  test_vm_rows_keep_their_hostdevs)
+	  test_each_line_walks_in_input_and_line_order,
+	  test_each_line_sorts_what_was_loaded_out_of_order,
+	  test_db_file_replaces_only_a_fact_store, test_vm_rows_keep_their_hostdevs)
