@@ -534,9 +534,14 @@ void logline_sniff_stats(struct str text, bool (*accept)(struct str line, const 
  * "DMAR: ", "pci 0000:00:01.0: ", "AMD-Vi: "... */
 static bool bare_kernel_message(struct str line, const struct logline *ll)
 {
+	/* message starts that dmesg -t and `dmesg | grep` pastes show (linuxhw, seeds, catalog);
+	 * not "kvm:", which QEMU on Proxmox prints too */
 	static const char *const subsys[] = {
-		"DMAR:", "DMAR-IR:",  "AMD-Vi:", "iommu:", "PCI:",	    "pci_bus",
-		"ACPI:", "vfio_pci:", "VFIO - ", "x86/",   "Linux version", NULL
+		"DMAR:",	 "DMAR-IR:",   "AMD-Vi:",	 "iommu:",     "PCI:",
+		"pci_bus",	 "ACPI:",      "vfio_pci:",	 "VFIO - ",    "x86/",
+		"Linux version", "BIOS-e820:", "[Firmware Bug]", "smpboot:",   "Memory:",
+		"Command line:", "NVRM:",      "kvm_amd:",	 "kvm_intel:", "e820:",
+		"pci ",		 "pcieport ",  "vgaarb:",	 NULL
 	};
 	size_t at;
 	struct pciaddr a;
