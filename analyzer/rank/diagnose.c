@@ -104,15 +104,14 @@ static int read_present(struct factstore *fs, struct present *p, struct error *e
 	return 0;
 }
 
-/* Why a need is unmet: NULL when met, else "" (no input of its kinds) or the manifest status of
- * a needed item that failed. */
 /* Letters and digits only: "journalctl -k -b 0 --no-pager" -> "journalctlkb0nopager". */
 static void squash(const char *s, char *out, size_t size)
 {
 	size_t n = 0;
 
 	for (; *s && n + 1 < size; s++)
-		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9'))
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9'))
 			out[n++] = *s;
 	out[n] = '\0';
 }
@@ -134,6 +133,8 @@ static bool item_matches(const char *subject, const char *item)
 	return b[0] && strncmp(a, b, strlen(b)) == 0;
 }
 
+/* Why a need is unmet: NULL when met, else "" (no input of its kinds) or the manifest status of
+ * a needed item that failed. */
 static const char *need_unmet(const struct need *nd, const struct present *p)
 {
 	for (size_t i = 0; i < nd->n_items; i++)
