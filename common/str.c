@@ -210,7 +210,7 @@ bool str_take_u64(struct str *s, int base, uint64_t max, uint64_t *out)
 
 		if (d >= base)
 			break;
-		if (v > (max - (uint64_t)d) / (uint64_t)base)
+		if ((uint64_t)d > max || v > (max - (uint64_t)d) / (uint64_t)base)
 			return false;
 		v = v * (uint64_t)base + (uint64_t)d;
 	}

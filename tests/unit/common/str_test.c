@@ -30,6 +30,9 @@ static void test_numbers_are_range_checked(void)
 	CHECK(!str_to_u64(str_from_cstr("101"), 10, 0, 100, &v));
 	CHECK(!str_to_u64(str_from_cstr("12x"), 10, 0, 100, &v));
 	CHECK(!str_to_u64(str_from_cstr("18446744073709551616"), 10, 0, UINT64_MAX, &v));
+	/* a single digit above a max smaller than the base (found by fuzz_lspci: "Region 8:") */
+	CHECK(!str_to_u64(str_from_cstr("8"), 10, 0, 5, &v));
+	CHECK(str_to_u64(str_from_cstr("5"), 10, 0, 5, &v));
 	CHECK(str_to_i64(str_from_cstr("-5"), 10, -10, 10, &s));
 	CHECK_INT(s, -5);
 }
