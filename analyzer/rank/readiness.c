@@ -194,6 +194,8 @@ static const char *reset_of(const struct ctx *c, const struct pci_device *d)
 		return "FLR";
 	if (d->pm_no_soft_reset == 0)
 		return "PM";
+	if (d->flr < 0 && d->pm_no_soft_reset < 0)
+		return "unknown"; /* no capability data (lspci without root, or no lspci) */
 	if (d->parent) {
 		const struct pci_device *p = lookup(c, d->parent);
 		bool alone = true;
@@ -210,8 +212,6 @@ static const char *reset_of(const struct ctx *c, const struct pci_device *d)
 		if (p)
 			return "none (bus reset would hit other devices)";
 	}
-	if (d->flr < 0 && d->pm_no_soft_reset < 0)
-		return "unknown";
 	return d->parent ? "unknown" : "none";
 }
 
@@ -285,7 +285,7 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 {
 	struct arena *a = &c->res->arena;
 	const struct iommu_group_info *g = NULL;
-	struct sbuf crit, fix, why, along;
+	struct sbuf crit, fix, why, along, funcs;
 
 	for (size_t i = 0; i < c->res->n_groups && d->iommu_group >= 0; i++)
 		if (c->res->groups[i].id == d->iommu_group)
@@ -294,6 +294,7 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 	sbuf_init(&fix, MAX_FIX_BYTES);
 	sbuf_init(&why, 4096);
 	sbuf_init(&along, 4096);
+	sbuf_init(&funcs, 4096);
 	if (g) {
 		r->peers = arena_alloc(a, g->n_members * sizeof(*r->peers));
 		for (size_t i = 0; i < g->n_members; i++) {
@@ -308,11 +309,19 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 			if (host_critical(p)) {
 				add_sep(&crit);
 				sbuf_addf(&crit, "%s %s", g->members[i], cls);
+			} else if (same_slot(p->bdf, d->bdf)) {
+				if (funcs.len)
+					sbuf_addstr(&funcs, ", ");
+				sbuf_addstr(&funcs, g->members[i]);
 			} else {
 				add_sep(&along);
 				sbuf_addf(&along, "%s", g->members[i]);
 			}
 		}
+	}
+	for (size_t i = 0; i < d->n_problems; i++) {
+		add_sep(&fix);
+		sbuf_addf(&fix, "fix finding %s first", d->problems[i]);
 	}
 	if (d->iommu_group < 0) {
 		r->verdict = READINESS_UNKNOWN;
@@ -333,19 +342,23 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 		sbuf_addf(&fix, "pass the rest of group %lld with it (or bind it to vfio-pci): %s",
 			  (long long)d->iommu_group, along.buf);
 	}
+	if (funcs.len && d->vm) {
+		add_sep(&fix);
+		sbuf_addf(&fix,
+			  "give VM %s the other functions of the slot too (all functions): %s",
+			  d->vm, funcs.buf);
+	}
 	if (strcmp(kind_of(d), "gpu") == 0 && host_display_driver(d->driver))
 		put_ids_fix(c, d, &fix);
-	for (size_t i = 0; i < d->n_problems; i++) {
-		add_sep(&fix);
-		sbuf_addf(&fix, "fix finding %s first", d->problems[i]);
-	}
 	r->verdict = fix.len ? READINESS_AFTER_FIX : READINESS_READY;
 	if (r->n_peers == 0)
 		sbuf_addf(&why, "alone in group %lld", (long long)d->iommu_group);
 	else
 		sbuf_addf(&why, "group %lld: %s", (long long)d->iommu_group,
-			  along.len ? "shares it with other endpoints"
-				    : "only its own functions and bridges besides it");
+			  along.len   ? "shared with other endpoints"
+			  : funcs.len ? "only the functions of its own slot besides it; pass them "
+					"together"
+				      : "only bridges and functions bound to vfio-pci besides it");
 	if (strncmp(r->reset, "none", 4) == 0)
 		sbuf_addstr(&why, "; no reset method: it may work only once per host boot");
 	if (d->boot_vga == 1 && strcmp(kind_of(d), "gpu") == 0)
@@ -359,6 +372,7 @@ out:
 	sbuf_release(&fix);
 	sbuf_release(&why);
 	sbuf_release(&along);
+	sbuf_release(&funcs);
 }
 
 static const char *display_name(struct arena *a, const struct pci_device *d)

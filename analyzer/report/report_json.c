@@ -171,6 +171,34 @@ static void put_warning(struct jw *w, const struct result_warning *rw)
 	jclose(w, '}');
 }
 
+static void put_readiness(struct jw *w, const struct readiness *r)
+{
+	item(w);
+	jopen(w, '{');
+	kv_str(w, "bdf", r->bdf ? r->bdf : "");
+	kv_str(w, "name", r->name ? r->name : (r->bdf ? r->bdf : ""));
+	kv_str(w, "kind", r->kind ? r->kind : "other");
+	key(w, "iommu_group");
+	if (r->iommu_group >= 0)
+		json_write_i64(w->sb, r->iommu_group);
+	else
+		json_write_cstr(w->sb, NULL);
+	kv_str_array(w, "group_peers", r->peers, r->n_peers);
+	kv_str(w, "reset", r->reset ? r->reset : "unknown");
+	kv_str(w, "driver", r->driver);
+	kv_str(w, "rom", r->rom);
+	key(w, "boot_vga");
+	if (r->boot_vga >= 0)
+		json_write_bool(w->sb, r->boot_vga == 1);
+	else
+		json_write_cstr(w->sb, NULL);
+	kv_str(w, "vm", r->vm);
+	kv_str(w, "verdict", readiness_verdict_name(r->verdict));
+	kv_str(w, "fix", r->fix);
+	kv_str(w, "why", r->why);
+	jclose(w, '}');
+}
+
 void report_json_render(const struct result *res, struct sbuf *sb)
 {
 	struct jw w = { .sb = sb };
@@ -210,6 +238,11 @@ void report_json_render(const struct result *res, struct sbuf *sb)
 	jopen(&w, '[');
 	for (size_t i = 0; i < res->n_warnings; i++)
 		put_warning(&w, &res->warnings[i]);
+	jclose(&w, ']');
+	key(&w, "readiness");
+	jopen(&w, '[');
+	for (size_t i = 0; i < res->n_readiness && !sbuf_failed(sb); i++)
+		put_readiness(&w, &res->readiness[i]);
 	jclose(&w, ']');
 	jclose(&w, '}');
 	sbuf_addch(sb, '\n');

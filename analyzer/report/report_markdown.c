@@ -293,6 +293,65 @@ static void put_unchecked(struct sbuf *sb, const struct result *res)
 	sbuf_addch(sb, '\n');
 }
 
+static const char *const md_verdicts[] = {
+	[READINESS_READY] = "ready",
+	[READINESS_AFTER_FIX] = "ready after fix",
+	[READINESS_NOT_ISOLATABLE] = "**not isolatable**",
+	[READINESS_UNKNOWN] = "unknown",
+};
+
+/* One table row per device; cells are escaped text (GitHub tables need '|' escaped even in
+ * code spans, so none are used). */
+static void put_readiness(struct sbuf *sb, const struct result *res)
+{
+	if (res->n_readiness == 0)
+		return;
+	sbuf_addstr(sb,
+		    "### Passthrough readiness\n\n| Device | IOMMU group | Reset | Driver | ROM | "
+		    "Boot VGA | VM | Verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- "
+		    "|\n");
+	for (size_t i = 0; i < res->n_readiness && !sbuf_failed(sb); i++) {
+		const struct readiness *r = &res->readiness[i];
+
+		sbuf_addstr(sb, "| ");
+		text(sb, r->bdf);
+		sbuf_addstr(sb, " ");
+		text(sb, r->name);
+		sbuf_addstr(sb, " | ");
+		if (r->iommu_group >= 0)
+			sbuf_addf(sb, "%lld", (long long)r->iommu_group);
+		else
+			sbuf_addstr(sb, "unknown");
+		for (size_t p = 0; p < r->n_peers; p++) {
+			sbuf_addstr(sb, p ? ", " : " with ");
+			text(sb, r->peers[p]);
+		}
+		sbuf_addstr(sb, " | ");
+		text(sb, r->reset ? r->reset : "unknown");
+		sbuf_addstr(sb, " | ");
+		text(sb, r->driver ? r->driver : "none");
+		sbuf_addstr(sb, " | ");
+		text(sb, r->rom ? r->rom : "-");
+		sbuf_addf(sb, " | %s | ", r->boot_vga == 1 ? "yes" : r->boot_vga == 0 ? "no" : "-");
+		text(sb, r->vm ? r->vm : "-");
+		sbuf_addf(
+			sb, " | %s",
+			md_verdicts[(unsigned)r->verdict <= READINESS_UNKNOWN ? r->verdict
+									      : READINESS_UNKNOWN]);
+		if (r->fix) {
+			sbuf_addstr(sb, ": ");
+			text(sb, r->fix);
+		}
+		if (r->why && *r->why) {
+			sbuf_addstr(sb, " (");
+			text(sb, r->why);
+			sbuf_addch(sb, ')');
+		}
+		sbuf_addstr(sb, " |\n");
+	}
+	sbuf_addch(sb, '\n');
+}
+
 void report_markdown_render(const struct result *res, struct sbuf *sb)
 {
 	put_summary(sb, res);
@@ -300,6 +359,7 @@ void report_markdown_render(const struct result *res, struct sbuf *sb)
 		put_finding(sb, &res->findings[i], i + 1);
 	put_unchecked(sb, res);
 	put_ruled_out(sb, res);
+	put_readiness(sb, res);
 	sbuf_addf(sb, "---\n<sub>Generated offline by vfio-doctor %s from %zu input%s.</sub>\n",
 		  VD_VERSION, res->n_inputs, res->n_inputs == 1 ? "" : "s");
 }

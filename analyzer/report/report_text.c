@@ -310,6 +310,95 @@ static void put_warnings(struct text_out *t, const struct result *res)
 	}
 }
 
+static const char *verdict_text(enum readiness_verdict v)
+{
+	switch (v) {
+	case READINESS_READY:
+		return "ready";
+	case READINESS_AFTER_FIX:
+		return "ready after fix";
+	case READINESS_NOT_ISOLATABLE:
+		return "not isolatable";
+	case READINESS_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static const char *verdict_colour(enum readiness_verdict v)
+{
+	return v == READINESS_READY	       ? ANSI_GREEN
+	       : v == READINESS_NOT_ISOLATABLE ? ANSI_RED
+					       : ANSI_YELLOW;
+}
+
+/* "  0000:01:00.0  gpu  group 14  FLR  vfio-pci  ready after fix", then the details indented. */
+static void put_readiness(struct text_out *t, const struct result *res)
+{
+	struct sbuf *sb = t->sb;
+
+	if (res->n_readiness == 0)
+		return;
+	heading(t, "Passthrough readiness");
+	sbuf_addf(sb, "  %-12s  %-7s  %-6s  %-10s  %-14s  %s\n", "DEVICE", "KIND", "GROUP", "RESET",
+		  "DRIVER", "VERDICT");
+	for (size_t i = 0; i < res->n_readiness && !sbuf_failed(sb); i++) {
+		const struct readiness *r = &res->readiness[i];
+		size_t mark = sb->len;
+
+		sbuf_addstr(sb, "  ");
+		report_util_put(sb, r->bdf, 0, NULL);
+		sbuf_addf(sb, "%*s", (int)(14 - (sb->len - mark < 14 ? sb->len - mark : 14)), "");
+		sbuf_addf(sb, "  %-7s  ", r->kind ? r->kind : "other");
+		if (r->iommu_group >= 0)
+			sbuf_addf(sb, "%-6lld  ", (long long)r->iommu_group);
+		else
+			sbuf_addf(sb, "%-6s  ", "-");
+		mark = sb->len;
+		report_util_put(sb, r->reset ? r->reset : "unknown", 0, NULL);
+		sbuf_addf(sb, "%*s  ", (int)(10 - (sb->len - mark < 10 ? sb->len - mark : 10)), "");
+		mark = sb->len;
+		report_util_put(sb, r->driver ? r->driver : "none", 0, NULL);
+		sbuf_addf(sb, "%*s  ", (int)(14 - (sb->len - mark < 14 ? sb->len - mark : 14)), "");
+		style(t, ANSI_BOLD);
+		style(t, verdict_colour(r->verdict));
+		sbuf_addstr(sb, verdict_text(r->verdict));
+		style(t, ANSI_RESET);
+		sbuf_addstr(sb, "\n      ");
+		report_util_put(sb, r->name, 0, NULL);
+		if (r->vm) {
+			sbuf_addstr(sb, "; VM ");
+			report_util_put(sb, r->vm, 0, NULL);
+		}
+		if (r->boot_vga == 1)
+			sbuf_addstr(sb, "; boot VGA");
+		if (r->rom) {
+			sbuf_addstr(sb, "; ROM: ");
+			report_util_put(sb, r->rom, 0, NULL);
+		}
+		sbuf_addch(sb, '\n');
+		if (r->n_peers) {
+			sbuf_addstr(sb, "      group shared with: ");
+			for (size_t p = 0; p < r->n_peers; p++) {
+				if (p)
+					sbuf_addstr(sb, ", ");
+				report_util_put(sb, r->peers[p], 0, NULL);
+			}
+			sbuf_addch(sb, '\n');
+		}
+		if (r->fix) {
+			sbuf_addstr(sb, "      fix: ");
+			report_util_put(sb, r->fix, 0, NULL);
+			sbuf_addch(sb, '\n');
+		}
+		if (r->why && *r->why) {
+			sbuf_addstr(sb, "      why: ");
+			report_util_put(sb, r->why, 0, NULL);
+			sbuf_addch(sb, '\n');
+		}
+	}
+}
+
 void report_text_render(const struct result *res, bool colour, struct sbuf *sb)
 {
 	struct text_out t = { .sb = sb, .colour = colour };
@@ -336,6 +425,7 @@ void report_text_render(const struct result *res, bool colour, struct sbuf *sb)
 		put_ruled_out(&t, res);
 		put_unchecked(&t, res);
 	}
+	put_readiness(&t, res);
 	put_inputs(&t, res);
 	put_warnings(&t, res);
 }
