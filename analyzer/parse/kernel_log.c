@@ -460,6 +460,17 @@ bool logline_find_vmid(struct str s, struct str *vm)
 		}
 		break;
 	}
+	/* libvirt: "QEMU unexpectedly closed the monitor (vm='win11')" */
+	for (long at = str_find(s, "vm='"); at >= 0;) {
+		struct str t = str_sub(s, (size_t)at + 4, 256);
+		long q = str_find_char(t, '\'');
+
+		if (q > 0) {
+			*vm = str_sub(t, 0, (size_t)q);
+			return true;
+		}
+		break;
+	}
 	return false;
 }
 

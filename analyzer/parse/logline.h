@@ -40,8 +40,8 @@ void logline_scan(struct str line, struct logline *ll);
  * (UTC seconds) and advances *s past the stamp only. */
 bool logline_take_iso(struct str *s, double *epoch);
 
-/* Finds a Proxmox VM id in s: "VM 100", "qmstart:100:", "100.scope", "/qemu-server/100.conf"...
- * On success *vm views the digits inside s. */
+/* Finds the VM a line is about: a Proxmox id ("VM 100", "qmstart:100:", "100.scope",
+ * "/qemu-server/100.conf") or a libvirt domain ("(vm='win11')"). *vm views s. */
 bool logline_find_vmid(struct str s, struct str *vm);
 
 /* Short address forms of DMAR fault records ("Request device [01:00.0]"), AMD-Vi events of

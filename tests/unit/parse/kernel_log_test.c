@@ -183,6 +183,12 @@ static void test_vm_ids_from_journal(void)
 	r = parse_one(journal_parse,
 		      "Feb 26 10:38:02 pve systemd[1]: 101.scope: Deactivated successfully.");
 	CHECK_VIEW(r->vm, "101");
+	/* catalog L-03: libvirt names the domain */
+	r = parse_one(
+		journal_parse,
+		"error: internal error: QEMU unexpectedly closed the monitor (vm='win11'): 2025-01-01T00:00:00.000000Z qemu-system-x86_64: -device {\"driver\":\"vfio-pci\",\"host\":\"0000:01:00.0\",\"id\":\"hostdev0\",\"bus\":\"pci.5\",\"addr\":\"0x0\"}: vfio 0000:01:00.0: failed to setup container for group 1: Failed to set iommu for container: Operation not permitted");
+	CHECK_VIEW(r->vm, "win11");
+	CHECK(r->has_bdf && r->bdf.bus == 1);
 }
 
 static void test_sniff_prefers_kernel_log_for_dmesg(void)
