@@ -87,6 +87,10 @@ bool bundle_path_clean(const char *raw, char *out, size_t cap, const char **why)
 			*why = "'..' in path";
 			return false;
 		}
+		if (n == sizeof(comps) / sizeof(comps[0])) {
+			*why = "path too long";
+			return false;
+		}
 		comps[n] = s;
 		lens[n++] = len;
 	}

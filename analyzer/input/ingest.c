@@ -129,6 +129,8 @@ static void norm_warnings(struct parse_out *out, const struct normalize_stats *n
 		sbuf_addf(&sb, " %u non-breaking or Unicode spaces;", n->spaces);
 	if (n->zero_width)
 		sbuf_addf(&sb, " %u zero-width characters;", n->zero_width);
+	if (n->ansi)
+		sbuf_addf(&sb, " %u terminal colour sequences;", n->ansi);
 	sb.buf[--sb.len] = '\0';
 	parse_warn(out, 0, "%s", sb.buf);
 	sbuf_release(&sb);
@@ -331,6 +333,7 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 	ing->stats.norm.spaces += norm.spaces;
 	ing->stats.norm.zero_width += norm.zero_width;
 	ing->stats.norm.nuls += norm.nuls;
+	ing->stats.norm.ansi += norm.ansi;
 	if (by_path) {
 		struct part p = { .path = name, .c = *by_path, .bytes = data.len, .norm = &norm };
 

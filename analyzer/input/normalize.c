@@ -6,7 +6,7 @@
 
 uint32_t normalize_changes(const struct normalize_stats *s)
 {
-	return s->bom + s->crlf + s->quotes + s->spaces + s->zero_width + s->nuls;
+	return s->bom + s->crlf + s->quotes + s->spaces + s->zero_width + s->nuls + s->ansi;
 }
 
 enum replace { KEEP, DROP, QUOTE1, QUOTE2, SPACE };
@@ -73,6 +73,19 @@ struct str normalize_text(struct arena *a, struct str in, struct normalize_stats
 			st.crlf++;
 			i++;
 			continue;
+		}
+		if (c == 0x1b && i + 1 < n && p[i + 1] == '[') {
+			/* CSI: parameter and intermediate bytes 0x20..0x3f, then a final byte
+			 * 0x40..0x7e; a sequence cut short by a newline is kept as it is */
+			size_t k = i + 2;
+
+			while (k < n && p[k] >= 0x20 && p[k] <= 0x3f)
+				k++;
+			if (k < n && p[k] >= 0x40 && p[k] <= 0x7e) {
+				st.ansi++;
+				i = k + 1;
+				continue;
+			}
 		}
 		if (c == 0) {
 			st.nuls++;

@@ -3,7 +3,8 @@
  *
  * BOM dropped; CRLF -> LF; typographic quotes (U+2018/2019 -> ', U+201C/201D -> ");
  * NBSP, narrow NBSP and the other Unicode spaces (U+2000..200A, U+205F, U+3000) -> ' ';
- * zero-width characters (U+200B..200D, U+2060, U+FEFF) dropped; NUL bytes -> ' '.
+ * zero-width characters (U+200B..200D, U+2060, U+FEFF) dropped; NUL bytes -> ' '; ANSI
+ * colour and cursor sequences (ESC [ ... final byte, as `dmesg --color=always` writes) dropped.
  * Line numbers never change (a lone CR is kept). The output is never longer than the input.
  */
 #pragma once
@@ -14,7 +15,7 @@
 #include "common/str.h"
 
 struct normalize_stats {
-	uint32_t bom, crlf, quotes, spaces, zero_width, nuls;
+	uint32_t bom, crlf, quotes, spaces, zero_width, nuls, ansi;
 };
 
 /* Returns a normalised copy of in, NUL-terminated, allocated from a (lives as long as a).

@@ -1,5 +1,6 @@
 /* normalize_test.c - input/normalize.c on real copied text: seed 003 (NBSPs and ‘ ’ from a
- * web page), seed 004 (’ “ ”), and real lines given a BOM, CRLF ends and NUL bytes. */
+ * web page), seed 004 (’ “ ”), real lines given a BOM, CRLF ends and NUL bytes, and this
+ * machine's dmesg with terminal colours. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,7 +130,44 @@ static void test_plain_ascii_and_other_utf8_are_untouched(void)
 	arena_release(&a);
 }
 
+static char *run(const char *cmd, size_t *len)
+{
+	FILE *p = popen(cmd, "r");
+	char *buf = calloc(1, 65536);
+	size_t n = p ? fread(buf, 1, 65535, p) : 0;
+
+	if (p)
+		pclose(p);
+	*len = n;
+	return buf;
+}
+
+/* This machine's own kernel log, with and without `dmesg --color=always`: the first lines
+ * (boot messages, which do not change between the two reads) must come out the same. */
+static void test_terminal_colours_are_dropped(void)
+{
+	size_t clen, plen;
+	char *coloured = run("dmesg --color=always 2>/dev/null | head -n 20", &clen);
+	char *plain = run("dmesg --color=never 2>/dev/null | head -n 20", &plen);
+	struct arena a;
+	struct normalize_stats st;
+	struct str out;
+
+	CHECK(plen > 0);
+	CHECK(clen > plen);
+	arena_init(&a);
+	out = normalize_text(&a, str_from_mem(coloured, clen), &st);
+	CHECK(out.len == plen && memcmp(out.ptr, plain, plen) == 0);
+	CHECK(st.ansi > 0);
+	/* an escape that is not a complete sequence stays */
+	CHECK_VIEW(normalize_text(&a, STR_LIT("\x1b[32"), &st), "\x1b[32");
+	CHECK_INT(st.ansi, 0);
+	arena_release(&a);
+	free(coloured);
+	free(plain);
+}
+
 TEST_MAIN(test_typographic_quotes_become_ascii, test_double_quotes_and_apostrophes_of_seed004,
 	  test_every_nbsp_of_seed003_becomes_a_space,
 	  test_bom_crlf_and_nul_are_fixed_without_moving_lines, test_zero_width_and_narrow_spaces,
-	  test_plain_ascii_and_other_utf8_are_untouched)
+	  test_plain_ascii_and_other_utf8_are_untouched, test_terminal_colours_are_dropped)
