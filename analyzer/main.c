@@ -15,7 +15,10 @@ struct mode {
 
 /* Add a mode here when its cmd_<mode>.c exists. */
 static const struct mode modes[] = {
-	{ "corpus", cmd_corpus_main, "run the regression cases in DIR against their expected.json" },
+	{ "corpus", cmd_corpus_main,
+	  "run the regression cases in DIR against their expected.json" },
+	{ "diff", cmd_diff_main,
+	  "what changed between two inputs of one host (A before, B after)" },
 	{ "kb", cmd_kb_main, "list, lint and test the knowledge base (docs/knowledge.md)" },
 	{ "query", cmd_query_main, "run a read-only SQL query on the fact store of INPUTs" },
 	{ NULL, NULL, NULL },
