@@ -252,6 +252,7 @@ enum line_type { LT_BLANK, LT_PROSE, LT_OTHER, LT_PROMPT, LT_CODE, LT_FENCE };
 struct line_info {
 	uint32_t off, len; /* the line with its newline */
 	uint8_t type;
+	bool sentence_end;  /* LT_PROSE ending in . : ? ! (ends a block without a marker) */
 	struct str command; /* LT_PROMPT */
 };
 
@@ -294,7 +295,20 @@ static void type_lines(struct str text, struct line_vec *lines)
 		} else if (str_trim(line).len == 0) {
 			li->type = LT_BLANK;
 		} else if (!in_fence && paste_is_prose(line)) {
+			struct str t = str_rtrim(line);
+
+			struct str w;
+			int words = 0, lower = 0;
+
+			for (struct str r = t; str_next_word(&r, &w);) {
+				words++;
+				lower += is_lower_word(w);
+			}
 			li->type = LT_PROSE;
+			/* a full stop, or a long line of mostly plain words (forum posts often end
+			 * without one) */
+			li->sentence_end = (t.len && strchr(".:?!", t.ptr[t.len - 1])) ||
+					   (words >= 12 && lower * 2 >= words);
 		} else {
 			li->type = LT_OTHER;
 		}
@@ -370,6 +384,24 @@ static size_t other_run(const struct line_info *li, size_t i, size_t n, int *non
 	return i;
 }
 
+/* Output whose first line has a recognisable shape (a timestamp, an indented or lower-case
+ * start, "key: value", markup) can be told apart from the sentences a poster writes after it.
+ * Output that starts like a sentence ("Linux version ..." from `dmesg -t`) cannot: it runs to
+ * the next marker. */
+static bool structured_start(struct str line)
+{
+	struct str first;
+	unsigned char c;
+
+	if (!line.len)
+		return false;
+	c = (unsigned char)line.ptr[0];
+	if (strchr("[<{(#/\t ", (char)c) || isdigit(c) || islower(c))
+		return true;
+	return str_next_word(&line, &first) &&
+	       (str_ends_with(first, ":") || str_find_char(first, '=') >= 0);
+}
+
 static void group_lines(struct builder *b)
 {
 	const struct line_info *li = b->li;
@@ -377,6 +409,7 @@ static void group_lines(struct builder *b)
 	enum paste_marker m = PASTE_START;
 	struct str cmd = STR_NULL;
 	bool in_fence = false, prose = true; /* before any marker: a prose region */
+	int ends_at_prose = -1;		     /* -1: the block's first line is still to come */
 
 	while (i < b->n) {
 		uint8_t t = li[i].type;
@@ -397,6 +430,7 @@ static void group_lines(struct builder *b)
 				m = PASTE_BLOCK; /* after a closing fence */
 			cmd = t == LT_PROMPT ? li[i].command : STR_NULL;
 			prose = t == LT_FENCE && !in_fence;
+			ends_at_prose = -1;
 			start = ++i;
 			continue;
 		}
@@ -404,7 +438,13 @@ static void group_lines(struct builder *b)
 			i++;
 			continue;
 		}
-		if (!prose && t == LT_PROSE) {
+		if (!prose && ends_at_prose < 0 && t != LT_BLANK)
+			ends_at_prose =
+				t == LT_PROSE ||
+				structured_start(str_from_mem(b->text.ptr + li[i].off, li[i].len));
+		/* output ends at a sentence; a long English-like log line without a full stop
+		 * ("Calibrating delay loop (skipped), value calculated using ...") does not */
+		if (!prose && t == LT_PROSE && li[i].sentence_end && ends_at_prose == 1) {
 			emit(b, start, i, m, cmd, start);
 			start = i;
 			prose = true;

@@ -1,6 +1,7 @@
 /* paste_test.c - input/paste.c on real forum pastes: seed 001 (`Code:` blocks, the two-line
  * "root@node-home ~" / "➤ dmesg | grep -i vfio" prompt, prose between), seed 004
  * ("cr0x@server:~$ cmd" prompts), seed 000 (``` fences), and a real dmesg with no marker. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,40 @@ static void test_a_real_dmesg_is_one_part(void)
 	free(buf);
 }
 
+/* linuxhw 0002's dmesg as `dmesg -t` prints it (timestamps cut here), after seed 001's
+ * prompt: English-like kernel lines without a full stop do not end the block. */
+static void test_untimed_kernel_lines_stay_in_their_block(void)
+{
+	struct str text;
+	char *buf = seed("corpus/linuxhw/0002/dmesg.txt", &text);
+	struct paste p;
+	size_t cap = text.len + 64, n = 0;
+	char *paste = malloc(cap);
+	struct str in = text, line;
+
+	n += (size_t)snprintf(paste, cap, "root@node-home ~\n\xe2\x9e\xa4 dmesg -t\n");
+	while (str_next_line(&in, &line)) {
+		long close = str_find(line, "] ");
+
+		if (close > 0)
+			line = str_sub(line, (size_t)close + 2, line.len);
+		memcpy(paste + n, line.ptr, line.len);
+		n += line.len;
+		paste[n++] = '\n';
+	}
+	CHECK(str_contains(str_from_mem(paste, n), "\nCalibrating delay loop (skipped), value"));
+	paste_split(str_from_mem(paste, n), &p);
+	CHECK(p.split);
+	CHECK_INT(p.parts.n, 1);
+	if (p.parts.n == 1) {
+		CHECK_INT(p.parts.v[0].first_line, 3);
+		CHECK_VIEW(p.parts.v[0].command, "dmesg -t");
+	}
+	paste_release(&p);
+	free(paste);
+	free(buf);
+}
+
 static void test_prompt_shapes(void)
 {
 	struct str cmd;
@@ -158,4 +193,5 @@ static void test_prose_and_output_lines(void)
 
 TEST_MAIN(test_seed001_splits_at_code_markers_and_two_line_prompts,
 	  test_seed004_splits_at_every_user_host_prompt, test_seed000_fenced_blocks_are_parts,
-	  test_a_real_dmesg_is_one_part, test_prompt_shapes, test_prose_and_output_lines)
+	  test_a_real_dmesg_is_one_part, test_untimed_kernel_lines_stay_in_their_block,
+	  test_prompt_shapes, test_prose_and_output_lines)
