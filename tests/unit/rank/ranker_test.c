@@ -45,8 +45,8 @@ static char *sig(const char *id, const char *severity, const char *subject, doub
 
 static struct kb *kb_of(char **files, size_t n)
 {
-	const char *names[8], *texts[8];
-	size_t lens[8];
+	const char *names[8] = { 0 }, *texts[8] = { 0 };
+	size_t lens[8] = { 0 };
 	struct error err = { 0 };
 	struct kb *kb;
 
