@@ -205,6 +205,16 @@ static const char *raw_name(const char *name)
 	return base ? base + 1 : name;
 }
 
+/* libarchive inflates a member it is told to skip, so a skipped member is read through the
+ * same caps as a kept one: '..' members cannot hide a bomb (tests/hostile/archive_bomb.sh,
+ * skipped.tar.zst: 234 GiB of zeros in 8 MB ran 93 s before this). */
+static int skip_entry(struct reader *r, const char *path, struct error *err)
+{
+	size_t len = 0;
+
+	return read_entry(r, path, &len, err);
+}
+
 static int read_all(struct reader *r, struct error *err)
 {
 	struct archive_entry *e;
@@ -224,18 +234,27 @@ static int read_all(struct reader *r, struct error *err)
 					 r->name, MAX_ENTRIES);
 		if (archive_format(r->a) == ARCHIVE_FORMAT_RAW)
 			raw = raw_name(r->name);
-		if (type == AE_IFDIR)
+		if (type == AE_IFDIR) {
+			if (skip_entry(r, raw ? raw : "", err) < 0)
+				return -1;
 			continue;
+		}
 		if (!bundle_path_clean(raw, path, sizeof(path), &why)) {
 			warnf(r, raw ? raw : "", "%s, skipping", why);
+			if (skip_entry(r, raw ? raw : "", err) < 0)
+				return -1;
 			continue;
 		}
 		if (archive_entry_hardlink(e)) {
 			warnf(r, path, "%s", "hard link, skipping");
+			if (skip_entry(r, path, err) < 0)
+				return -1;
 			continue;
 		}
 		if (type != AE_IFREG) {
 			warnf(r, path, "%s, skipping", type_name(type));
+			if (skip_entry(r, path, err) < 0)
+				return -1;
 			continue;
 		}
 		/* a declared size is never trusted for allocation, only for refusing early */
