@@ -240,8 +240,9 @@ static const char *rom_of(const struct ctx *c, const struct pci_device *d)
 
 static bool host_display_driver(const char *drv)
 {
-	static const char *const names[] = { "nvidia", "nouveau", "amdgpu",	  "radeon",
-					     "i915",   "xe",	  "snd_hda_intel" };
+	static const char *const names[] = { "nvidia", "nouveau",   "amdgpu",
+					     "radeon", "i915",	    "xe",
+					     "fglrx",  "fglrx_pci", "snd_hda_intel" };
 
 	for (size_t i = 0; drv && i < sizeof(names) / sizeof(*names); i++)
 		if (strcmp(drv, names[i]) == 0)
@@ -325,6 +326,14 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 	}
 	if (d->iommu_group < 0) {
 		r->verdict = READINESS_UNKNOWN;
+		for (size_t i = 0; i < c->res->n_findings; i++)
+			if (strncmp(c->res->findings[i].id, "iommu-disabled", 14) == 0) {
+				sbuf_addf(&why,
+					  "the IOMMU is off (finding %s), so there are no "
+					  "groups yet",
+					  c->res->findings[i].id);
+				goto out;
+			}
 		sbuf_addstr(&why, "no IOMMU group in the input (IOMMU off, or lspci -vv not run as "
 				  "root and no sysfs groups)");
 		goto out;

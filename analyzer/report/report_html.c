@@ -53,8 +53,9 @@ static const char css[] =
 	"svg.tree .not-isolatable .group-label{fill:#a93226;font-weight:bold}"
 	"svg.tree .edge{fill:none;stroke:#9aa3b1}"
 	"svg.tree .col-head{font-weight:bold;font-size:12px;fill:#333}"
+	".legend>span{white-space:nowrap;margin-right:1.2em;display:inline-block}"
 	".legend .sw{display:inline-block;width:1.4em;height:.9em;border:2px solid;"
-	"vertical-align:middle;margin:0 .2em 0 1em;border-radius:3px}"
+	"vertical-align:middle;margin:0 .3em 0 0;border-radius:3px}"
 	".sw-problem{background:#fdecea;border-color:#c0392b!important}"
 	".sw-vm{background:#dcecfb;border-color:#1f6fb2!important}"
 	".sw-bridge{background:#eef1f5;border-color:#8a94a6!important}"
@@ -264,7 +265,8 @@ static void put_warnings(struct sbuf *sb, const struct result *res)
 #define COL_GAP	   36
 #define HEAD_H	   26	/* column heading */
 #define PIC_MAX_W  1360 /* columns wrap into a new band beyond this width */
-#define COL_ROWS   22	/* rows after which a column continues in the next one */
+#define COL_ROWS   12	/* rows after which a column may continue in the next one, at least */
+#define PIC_COLS   4	/* columns that fit in PIC_MAX_W: longer columns balance them */
 #define NAME_CHARS 37	/* characters of a name shown in a box */
 
 struct slot {
@@ -332,7 +334,7 @@ static bool interesting(const struct pci_device *d)
 }
 
 /* Which devices get a box: all when they fit, else the interesting ones, their bridges and
- * group peers first, then the rest in tree order up to MAX_DRAWN_DEVICES. */
+ * group peers first, then the rest but platform registers, up to MAX_DRAWN_DEVICES. */
 static size_t choose_drawn(const struct result *res, bool *drawn)
 {
 	size_t n = 0;
@@ -363,17 +365,16 @@ static size_t choose_drawn(const struct result *res, bool *drawn)
 				n++;
 			}
 	}
-	/* then the rest, platform registers (system peripherals, performance counters) last */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < res->n_devices && n < MAX_DRAWN_DEVICES; i++) {
-			int base = res->devices[i].class_code >> 8;
-			bool platform = base == 0x08 || base == 0x11;
+	/* then the rest in tree order; platform registers (system peripherals, performance
+	 * counters: dozens per CPU socket on servers) only appear in the device table */
+	for (size_t i = 0; i < res->n_devices && n < MAX_DRAWN_DEVICES; i++) {
+		int base = res->devices[i].class_code >> 8;
 
-			if (!drawn[i] && (pass == 1 || !platform)) {
-				drawn[i] = true;
-				n++;
-			}
+		if (!drawn[i] && base != 0x08 && base != 0x11) {
+			drawn[i] = true;
+			n++;
 		}
+	}
 	return n;
 }
 
@@ -391,14 +392,18 @@ static void root_key(const struct result *res, const struct pci_device *d, char 
 	snprintf(key, PCIADDR_STR_MAX, "%.7s", d->bdf);
 }
 
-/* Places the drawn devices into columns (one per root bus, continued past COL_ROWS) and the
+/* Places the drawn devices into columns (one per root bus, continued past col_rows) and the
  * columns into bands PIC_MAX_W wide. Returns the picture's height; *width its width. */
 static int layout(const struct result *res, const bool *drawn, struct slot *sl, size_t n_sl,
 		  struct column *cols, size_t *n_cols, int *width)
 {
 	size_t nc = 0;
 	int rows = 0;
+	int col_rows = (int)((n_sl + PIC_COLS - 1) / PIC_COLS);
 	char key[PCIADDR_STR_MAX];
+
+	if (col_rows < COL_ROWS)
+		col_rows = COL_ROWS;
 
 	for (size_t i = 0, k = 0; i < res->n_devices && k < n_sl; i++) {
 		const struct pci_device *d = &res->devices[i];
@@ -407,7 +412,7 @@ static int layout(const struct result *res, const bool *drawn, struct slot *sl, 
 			continue;
 		root_key(res, d, key);
 		bool new_bus = nc == 0 || strcmp(cols[nc - 1].key, key) != 0;
-		bool full = nc && (rows >= COL_ROWS + 8 || (rows >= COL_ROWS && d->depth == 0));
+		bool full = nc && (rows >= col_rows + 8 || (rows >= col_rows && d->depth == 0));
 		if (new_bus || full) {
 			cols[nc] = (struct column){ .cont = !new_bus };
 			memcpy(cols[nc].key, key, sizeof(key));
@@ -525,6 +530,18 @@ static void put_edges(struct sbuf *sb, const struct slot *sl, size_t n_sl,
 	}
 }
 
+static void put_vm_mark(struct sbuf *sb, const struct pci_device *d)
+{
+	sbuf_addstr(sb, "<tspan class=\"mark-vm\">&#9654; ");
+	if (d->vm) {
+		sbuf_addstr(sb, "VM ");
+		put_cut(sb, d->vm, 10);
+	} else {
+		sbuf_addstr(sb, "PASSTHROUGH");
+	}
+	sbuf_addstr(sb, "</tspan>");
+}
+
 static void put_box(struct sbuf *sb, const struct slot *s, const struct column *c)
 {
 	const struct pci_device *d = s->d;
@@ -560,28 +577,28 @@ static void put_box(struct sbuf *sb, const struct slot *s, const struct column *
 	sbuf_addf(sb, "</text><text class=\"drv\" x=\"%d\" y=\"%d\">", x + BOX_W - 6, y + 13);
 	if (d->driver)
 		put_cut(sb, d->driver, 14);
-	else
+	else if (d->source && (strstr(d->source, "lspci") || strstr(d->source, "sysfs")))
 		sbuf_addstr(sb, "no driver");
+	else
+		sbuf_addstr(sb, "driver ?"); /* known from a log line or a finding only */
 	sbuf_addf(sb, "</text><text x=\"%d\" y=\"%d\">", x + 6, y + 26);
-	if (d->device_name)
+	if (d->passthrough && d->n_problems) {
+		/* both marks: the VM one moves up to the name line */
+		put_vm_mark(sb, d);
+		sbuf_addch(sb, ' ');
+		if (d->device_name)
+			put_cut(sb, d->device_name, NAME_CHARS - 14);
+	} else if (d->device_name)
 		put_cut(sb, d->device_name, NAME_CHARS);
 	else
 		sbuf_addstr(sb, "(not in lspci)");
 	sbuf_addf(sb, "</text><text class=\"sub\" x=\"%d\" y=\"%d\">", x + 6, y + 39);
 	if (d->n_problems) {
 		sbuf_addstr(sb, "<tspan class=\"mark-problem\">&#9888; PROBLEM: ");
-		put_cut(sb, d->problems[0], d->passthrough ? 20 : 28);
-		sbuf_addstr(sb, "</tspan> ");
-	}
-	if (d->passthrough) {
-		sbuf_addstr(sb, "<tspan class=\"mark-vm\">&#9654; ");
-		if (d->vm) {
-			sbuf_addstr(sb, "VM ");
-			put_cut(sb, d->vm, 10);
-		} else {
-			sbuf_addstr(sb, "PASSTHROUGH");
-		}
+		put_cut(sb, d->problems[0], 26);
 		sbuf_addstr(sb, "</tspan>");
+	} else if (d->passthrough) {
+		put_vm_mark(sb, d);
 	}
 	if (!d->n_problems && !d->passthrough)
 		put_cut(sb, d->class_name, NAME_CHARS);
@@ -592,13 +609,13 @@ static void put_legend(struct sbuf *sb)
 {
 	sbuf_addstr(sb,
 		    "<p class=\"legend\">"
-		    "<span class=\"sw sw-problem\"></span> &#9888; PROBLEM: a finding names the "
-		    "device "
-		    "<span class=\"sw sw-vm\"></span> &#9654; VM / PASSTHROUGH: a VM config or "
-		    "QEMU command line passes it through, or it is bound to vfio-pci "
-		    "<span class=\"sw sw-bridge\"></span> bridge or root port "
-		    "<span class=\"sw sw-group\"></span> IOMMU group (devices inside one box can "
-		    "only be passed through together)</p>\n");
+		    "<span><span class=\"sw sw-problem\"></span>&#9888; PROBLEM: a finding "
+		    "names the device</span> "
+		    "<span><span class=\"sw sw-vm\"></span>&#9654; VM / PASSTHROUGH: a VM config "
+		    "or QEMU command line passes it through, or it is bound to vfio-pci</span> "
+		    "<span><span class=\"sw sw-bridge\"></span>bridge or root port</span> "
+		    "<span><span class=\"sw sw-group\"></span>IOMMU group: the devices in one "
+		    "box go to a VM together</span></p>\n");
 }
 
 static void put_picture(struct sbuf *sb, const struct result *res)
