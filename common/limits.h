@@ -77,10 +77,10 @@
 #define COLLECT_MAX_FDS_PER_PROC 4096		    /* fds looked at per process */
 
 /* analyze corpus and analyze diff (docs/corpus.md, docs/diff.md) */
-#define CORPUS_MAX_CASES     10000 /* case directories in one corpus */
-#define CORPUS_MAX_EXPECT    256   /* expect + forbid entries of one expected.json */
-#define CORPUS_MAX_JOBS	     64    /* -j workers */
-#define CORPUS_CASE_S	     60    /* default time cap of one case (--timeout) */
-#define CORPUS_CASE_MAX_S    3600  /* the largest --timeout accepted */
-#define CORPUS_CASE_INPUTS   MAX_INPUTS /* inputs of one loose case */
-#define DIFF_MAX_FACTS	     200000 /* fact rows read from one side of a diff */
+#define CORPUS_MAX_CASES   10000      /* case directories in one corpus */
+#define CORPUS_MAX_EXPECT  256	      /* expect + forbid entries of one expected.json */
+#define CORPUS_MAX_JOBS	   64	      /* -j workers */
+#define CORPUS_CASE_S	   60	      /* default time cap of one case (--timeout) */
+#define CORPUS_CASE_MAX_S  3600	      /* the largest --timeout accepted */
+#define CORPUS_CASE_INPUTS MAX_INPUTS /* inputs of one loose case */
+#define DIFF_MAX_FACTS	   200000     /* fact rows read from one side of a diff */
