@@ -3,8 +3,8 @@
 # of knowledge/ whose rom-invalid-signature pattern no longer matches the 0xcffa line (still
 # valid JSON, still loads) must give exit 8 (EXIT_REGRESS) with n100-igpu-rom-cffa failed in
 # the table and every other case passing. Also: a case whose input never ends (a FIFO nobody
-# writes) is stopped at --timeout and is a failed case, not a hung run; a broken expected.json
-# fails its case only.
+# writes) is stopped at --timeout and is a failed case, not a hung run, and so is a worker
+# killed by SIGSEGV; a broken expected.json fails its case only.
 set -euo pipefail
 analyze="${VD_BIN_DIR:?run through ctest}/analyze"
 src="${VD_SOURCE_DIR:?run through ctest}"
@@ -65,4 +65,23 @@ took=$(( $(date +%s) - start ))
 grep -Eq '^hangs +.* TIMEOUT ' "$work/t2.txt" || fail "hung case not reported as TIMEOUT: $(cat "$work/t2.txt")"
 grep -Eq "^  badjson: bad-expected: .*unknown key 'max_rnk'" "$work/t2.txt" || fail "bad expected.json not reported"
 grep -Eq '^n100-igpu-rom-cffa +.* pass ' "$work/t2.txt" || fail "the good case did not pass beside the bad ones"
+# a worker that dies is a failed case: the hung worker of a one-case corpus gets SIGSEGV
+mkdir -p "$work/crash"
+mv "$work/corpus/hangs" "$work/crash/"
+"$analyze" corpus "$work/crash" --timeout 60 -j 1 >"$work/t3.txt" 2>&1 &
+parent=$!
+child=
+for _ in $(seq 1 100); do
+	child=$(pgrep -P "$parent" || true)
+	[ -n "$child" ] && break
+	sleep 0.1
+done
+[ -n "$child" ] || fail "no worker process appeared"
+sleep 0.3 # let the worker reach the FIFO
+kill -SEGV "$child"
+rc=0
+wait "$parent" || rc=$?
+[ "$rc" = 8 ] || { cat "$work/t3.txt" >&2; fail "crashed worker: expected exit 8, got $rc"; }
+grep -Eq '^hangs +.* CRASH ' "$work/t3.txt" || fail "crashed worker not reported as CRASH: $(cat "$work/t3.txt")"
+grep -q "^  hangs: crashed: worker killed by signal 11" "$work/t3.txt" || fail "no crash line: $(cat "$work/t3.txt")"
 echo "corpus_broken_kb: regression detected, timeout and bad expected.json reported"
