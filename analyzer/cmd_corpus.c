@@ -131,6 +131,7 @@ static int parse_args(int argc, char **argv, struct corpus_opts *o, struct error
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,7 +139,7 @@ static int parse_args(int argc, char **argv, struct corpus_opts *o, struct error
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "j:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (parse_long(optarg, 1, CORPUS_MAX_JOBS, &o->jobs) < 0)
@@ -162,6 +163,9 @@ static int parse_args(int argc, char **argv, struct corpus_opts *o, struct error
 			break;
 		case 'q':
 			log_init(log_program_name(), LOG_ERROR);
+			break;
+		case 'v':
+			log_init(log_program_name(), LOG_DEBUG);
 			break;
 		case 'h':
 			usage(stdout);
@@ -739,6 +743,9 @@ static void finish_slot(struct run *r, struct slot *s, bool timed_out)
 	while (waitpid(s->pid, &wstatus, 0) < 0 && errno == EINTR)
 		;
 	decode(r, s, wstatus, timed_out);
+	log_debug("%s: %s, %zu findings, %.1f ms", r->cases[s->case_idx].name,
+		  corpus_status_name(r->cases[s->case_idx].status),
+		  r->cases[s->case_idx].n_findings, r->cases[s->case_idx].ms);
 	staged = stage_path(r, s->case_idx);
 	remove_tree(staged);
 	free(staged);
