@@ -104,6 +104,7 @@ static void usage(FILE *f)
 		"      --timeout S    time cap of one case in seconds (default 60)\n"
 		"  -o, --output FILE  write the table to FILE instead of standard output\n"
 		"  -q, --quiet        only errors on standard error\n"
+		"  -v, --verbose      debug messages: directories that are not cases, each case's time\n"
 		"  -h, --help         this help\n\n"
 		"Exit status: 0 every case passed, 8 a case failed, 2 usage, 6 bad knowledge.\n");
 }
