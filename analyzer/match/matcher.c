@@ -1,7 +1,9 @@
 /* matcher.c - knowledge clauses against the fact store (see matcher.h).
  *
  * One pass over the lines: each line is offered to the pattern clauses of its source kind;
- * a clause whose literal (memmem) is absent from the line is skipped without touching PCRE2.
+ * a clause whose literals are all absent from the line is skipped without touching PCRE2. The
+ * literals are found by one scan of the line for all of them at once (struct prefilter), not
+ * by one memmem per clause and literal.
  * Hits are copied into the output arena. Then, per signature, the opening clause (the first
  * required one) opens candidates - one per subject - and every other clause is evaluated per
  * candidate: pattern hits whose captures agree with the candidate's variables, or SQL with
@@ -47,6 +49,27 @@ struct cpattern {
 	struct hit *hits;
 	size_t n_hits, cap_hits;
 	bool hits_capped;
+	bool prefiltered; /* every literal is in the prefilter; else has_literal() decides */
+};
+
+/* The literal prefilter. Each literal of two bytes or more is indexed by one byte pair inside
+ * it (its anchor, chosen to be a rare pair); a 64 Kibit set of anchors rejects most positions
+ * of a line with one bit test, and only where the pair is an anchor are literals compared.
+ * seen[p] == gen after a scan of a subject means pattern p has one of its literals in it. */
+struct lit {
+	const char *s;
+	uint32_t len;
+	uint32_t off; /* where the anchor starts in s */
+	uint32_t pat; /* index into matcher.pats */
+	uint16_t pair;
+};
+
+struct prefilter {
+	uint64_t set[65536 / 64];
+	struct lit *lits; /* sorted by pair */
+	size_t n;
+	uint32_t *seen_text, *seen_msg; /* per pattern */
+	uint32_t gen_text, gen_msg;
 };
 
 struct matcher {
@@ -57,6 +80,7 @@ struct matcher {
 	struct cpattern **by_kind[SOURCE_COUNT]; /* pattern clauses per source kind */
 	size_t n_by_kind[SOURCE_COUNT];
 	uint64_t kind_mask;
+	struct prefilter pf;
 };
 
 void match_out_init(struct match_out *out)
@@ -129,6 +153,99 @@ static void read_group_names(struct cpattern *p)
 	}
 }
 
+/* How rare a byte is in log text, 0 (space, digits, ':') to 2 (capitals, rare letters). */
+static int byte_rarity(unsigned char c)
+{
+	if (c == ' ' || c == ':' || c == '.' || c == ',' || isdigit(c))
+		return 0;
+	if (c >= 'a' && c <= 'z')
+		return strchr("etaoinsrlcdu", c) ? 1 : 2;
+	return 2;
+}
+
+static int lit_cmp(const void *a, const void *b)
+{
+	const struct lit *x = a, *y = b;
+
+	return (x->pair > y->pair) - (x->pair < y->pair);
+}
+
+static void prefilter_build(struct matcher *m)
+{
+	struct prefilter *pf = &m->pf;
+	size_t cap = 0;
+
+	for (size_t i = 0; i < m->n_pats; i++) {
+		const struct clause *cl = m->pats[i].cl;
+		bool ok = !cl->caseless && cl->n_literals > 0;
+
+		for (size_t j = 0; ok && j < cl->n_literals; j++)
+			ok = strlen(cl->literals[j]) >= 2;
+		m->pats[i].prefiltered = ok;
+		for (size_t j = 0; ok && j < cl->n_literals; j++) {
+			const unsigned char *u = (const unsigned char *)cl->literals[j];
+			struct lit l = { .s = cl->literals[j],
+					 .len = (uint32_t)strlen(l.s),
+					 .pat = (uint32_t)i };
+			int best = -1;
+
+			for (uint32_t k = 0; k + 1 < l.len; k++) {
+				int r = byte_rarity(u[k]) + byte_rarity(u[k + 1]);
+				if (r > best) {
+					best = r;
+					l.off = k;
+				}
+			}
+			l.pair = (uint16_t)(u[l.off] | (unsigned)u[l.off + 1] << 8);
+			pf->set[l.pair >> 6] |= 1ull << (l.pair & 63);
+			pf->lits = xgrow(pf->lits, &cap, pf->n + 1, sizeof(*pf->lits));
+			pf->lits[pf->n++] = l;
+		}
+	}
+	if (pf->n)
+		qsort(pf->lits, pf->n, sizeof(*pf->lits), lit_cmp);
+	pf->seen_text = xcalloc(m->n_pats + 1, sizeof(*pf->seen_text));
+	pf->seen_msg = xcalloc(m->n_pats + 1, sizeof(*pf->seen_msg));
+}
+
+/* Marks seen[p] = gen for every pattern p with a prefiltered literal in s. */
+static void prefilter_scan(const struct prefilter *pf, struct str s, uint32_t *seen, uint32_t gen)
+{
+	const unsigned char *u = (const unsigned char *)s.ptr;
+
+	for (size_t i = 0; i + 1 < s.len; i++) {
+		uint16_t pair = (uint16_t)(u[i] | (unsigned)u[i + 1] << 8);
+		size_t lo = 0, hi = pf->n;
+
+		if (!((pf->set[pair >> 6] >> (pair & 63)) & 1))
+			continue;
+		while (lo < hi) { /* the first literal anchored on this pair */
+			size_t mid = lo + (hi - lo) / 2;
+			if (pf->lits[mid].pair < pair)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < pf->n && pf->lits[lo].pair == pair; lo++) {
+			const struct lit *l = &pf->lits[lo];
+
+			if (i >= l->off && i - l->off + l->len <= s.len &&
+			    memcmp(s.ptr + i - l->off, l->s, l->len) == 0)
+				seen[l->pat] = gen;
+		}
+	}
+}
+
+/* Starts a new scan generation; clears the marks when the counter wraps. */
+static uint32_t next_gen(uint32_t *gen, uint32_t *seen, size_t n)
+{
+	if (++*gen == 0) {
+		memset(seen, 0, n * sizeof(*seen));
+		*gen = 1;
+	}
+	return *gen;
+}
+
 struct matcher *matcher_new(const struct kb *kb, struct error *err)
 {
 	struct matcher *m = xcalloc(1, sizeof(*m));
@@ -172,6 +289,7 @@ struct matcher *matcher_new(const struct kb *kb, struct error *err)
 			if (m->pats[i].cl->sources & (1ull << k))
 				m->by_kind[k][m->n_by_kind[k]++] = &m->pats[i];
 	}
+	prefilter_build(m);
 	return m;
 }
 
@@ -197,6 +315,9 @@ void matcher_free(struct matcher *m)
 	}
 	for (int k = 0; k < SOURCE_COUNT; k++)
 		free(m->by_kind[k]);
+	free(m->pf.lits);
+	free(m->pf.seen_text);
+	free(m->pf.seen_msg);
 	free(m->pats);
 	pcre2_match_context_free(m->mctx);
 	free(m);
@@ -267,14 +388,24 @@ static int on_line(void *ctx, const struct fs_line *line)
 
 	if ((unsigned)line->kind >= SOURCE_COUNT)
 		return 0;
+	uint32_t gen_text = 0, gen_msg = 0; /* 0: that subject is not scanned yet */
+
 	if (lp->stats)
 		lp->stats->lines_scanned++;
 	for (size_t i = 0; i < m->n_by_kind[line->kind]; i++) {
 		struct cpattern *p = m->by_kind[line->kind][i];
-		struct str subj = p->cl->use_msg && line->msg.len ? line->msg : line->text;
+		bool use_msg = p->cl->use_msg && line->msg.len;
+		struct str subj = use_msg ? line->msg : line->text;
+		uint32_t *seen = use_msg ? m->pf.seen_msg : m->pf.seen_text;
+		uint32_t *gen = use_msg ? &gen_msg : &gen_text;
 		int rc;
 
-		if (!has_literal(p->cl, subj)) {
+		if (p->prefiltered && !*gen) {
+			*gen = next_gen(use_msg ? &m->pf.gen_msg : &m->pf.gen_text, seen,
+					m->n_pats);
+			prefilter_scan(&m->pf, subj, seen, *gen);
+		}
+		if (p->prefiltered ? seen[p - m->pats] != *gen : !has_literal(p->cl, subj)) {
 			if (lp->stats)
 				lp->stats->prefilter_skips++;
 			continue;
