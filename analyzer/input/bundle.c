@@ -126,9 +126,17 @@ struct reader {
 static int archive_fail(struct reader *r, struct error *err)
 {
 	const char *msg = archive_error_string(r->a);
+	size_t n;
 
-	return error_set(err, EXIT_INPUT, "'%s': corrupt or unreadable archive: %s", r->name,
-			 msg ? msg : "unknown error");
+	if (!msg)
+		msg = "unknown error";
+	/* libarchive ends some messages with a newline (zip: "ZIP uncompressed data is wrong
+	 * size ...\n"); the error stays one line (tests/hostile/archive_corrupt.sh, flip.zip) */
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+		n--;
+	return error_set(err, EXIT_INPUT, "'%s': corrupt or unreadable archive: %.*s", r->name,
+			 (int)n, msg);
 }
 
 static int read_entry(struct reader *r, const char *path, size_t *len, struct error *err)
