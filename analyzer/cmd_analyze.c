@@ -241,6 +241,14 @@ static int write_all(const char *path, struct str bytes, struct error *err)
 
 /* ---- diagnosis ---- */
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static void fill_result(const struct ingest *ing, struct result *res)
 {
 	res->n_inputs = ing->records.n;
@@ -278,6 +286,7 @@ static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing,
 					 .stats = &stats };
 	struct result res;
 	FILE *out = stdout;
+	double report_ms;
 	int ret = -1;
 
 	result_init(&res);
@@ -288,16 +297,19 @@ static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing,
 		error_set(err, EXIT_OUTPUT, "cannot write '%s': %s", o->output, strerror(errno));
 		goto out;
 	}
+	report_ms = now_ms();
 	ret = report_write_named(&res, o->format, out, o->output ? o->output : "standard output",
 				 err);
 	if (o->output && fclose(out) != 0 && ret == 0)
 		ret = error_set(err, EXIT_OUTPUT, "cannot write '%s': %s", o->output,
 				strerror(errno));
+	report_ms = now_ms() - report_ms;
 	if (o->timings)
 		fprintf(stderr,
-			"%s: knowledge %.1f ms, match %.1f ms, rank %.1f ms (%zu signatures, %" PRIu64
-			" lines scanned, %" PRIu64 " pattern calls, %" PRIu64 " SQL queries)\n",
-			log_program_name(), stats.load_ms, stats.match_ms, stats.rank_ms,
+			"%s: knowledge %.1f ms, match %.1f ms, rank %.1f ms, report %.1f ms (%zu "
+			"signatures, %" PRIu64 " lines scanned, %" PRIu64 " pattern calls, %" PRIu64
+			" SQL queries)\n",
+			log_program_name(), stats.load_ms, stats.match_ms, stats.rank_ms, report_ms,
 			stats.signatures, stats.lines_scanned, stats.pattern_calls,
 			stats.sql_queries);
 out:
