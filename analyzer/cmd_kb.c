@@ -218,12 +218,11 @@ static int run_example(void *ctx, const struct kb *kb, const struct signature *s
 		       size_t why_len, struct error *err)
 {
 	struct factstore *fs = factstore_open(NULL, err);
-	struct diagnose_options opt = { .kb = kb };
+	struct diagnose_options opt = { .kb = kb, .matcher = ctx };
 	struct result res;
 	struct sbuf note;
 	int ret = -1;
 
-	(void)ctx;
 	if (!fs)
 		return -1;
 	result_init(&res);
@@ -247,13 +246,22 @@ static int kb_test_main(const struct kb *kb, const char *id)
 {
 	struct kb_issues is;
 	struct kb_test_counts counts = { 0 };
+	struct error err = { 0 };
+	struct matcher *matcher;
 
 	if (id && !kb_find(kb, id)) {
 		log_error("no signature with id '%s'", id);
 		return EXIT_USAGE;
 	}
+	/* one compiled matcher for every example: patterns are compiled once per run */
+	matcher = matcher_new(kb, &err);
+	if (!matcher) {
+		log_error("%s", err.msg);
+		return err.code;
+	}
 	kb_issues_init(&is);
-	kb_test_run(kb, id, run_example, NULL, &counts, &is);
+	kb_test_run(kb, id, run_example, matcher, &counts, &is);
+	matcher_free(matcher);
 	print_issues(&is);
 	printf("%zu passed, %zu failed\n", counts.passed, counts.failed);
 	kb_issues_release(&is);

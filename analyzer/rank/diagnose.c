@@ -311,9 +311,13 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 			goto out;
 		kb = owned;
 	}
-	m = matcher_new(kb, err);
-	if (!m)
-		goto out;
+	if (opt && opt->matcher && opt->kb) {
+		m = opt->matcher; /* compiled from opt->kb by the caller */
+	} else {
+		m = matcher_new(kb, err);
+		if (!m)
+			goto out;
+	}
 	st->signatures = kb->n;
 	t1 = now_ms();
 	if (matcher_run(m, fs, &mo, st, err) < 0)
@@ -334,7 +338,8 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 	ret = 0;
 out:
 	match_out_release(&mo);
-	matcher_free(m);
+	if (!opt || m != opt->matcher)
+		matcher_free(m);
 	kb_free(owned);
 	return ret;
 }

@@ -16,6 +16,7 @@
 
 struct factstore;
 struct kb;
+struct matcher;
 
 /* Counters and times of one diagnose() run, for --timings and bench/. */
 struct diagnose_stats {
@@ -34,8 +35,9 @@ struct diagnose_stats {
 struct diagnose_options {
 	const char *kb_dir;  /* NULL: the knowledge embedded at build time; else load this dir */
 	const struct kb *kb; /* already loaded knowledge (kb test, corpus); wins over kb_dir */
-	bool timings;	     /* fill *stats with times (counters are always filled) */
-	bool keep_unlikely;  /* also report findings below 'possible' (default: dropped) */
+	struct matcher *matcher;      /* matcher_new(kb), reused across runs; NULL: compiled here */
+	bool timings;		      /* fill *stats with times (counters are always filled) */
+	bool keep_unlikely;	      /* also report findings below 'possible' (default: dropped) */
 	struct diagnose_stats *stats; /* may be NULL */
 };
 
