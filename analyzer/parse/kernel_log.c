@@ -201,6 +201,47 @@ static bool take_dmesg_wall(struct str *s, double *ts)
 	return true;
 }
 
+/* dmesg -H (--human): "[Feb14 10:35] " opens a minute, "[  +0.000052] " lines follow with the
+ * delta to the previous message. The minute is a yearless wall-clock stamp; a delta line gets no
+ * stamp of its own (its base is only known to the minute). */
+static bool take_dmesg_human(struct str *s, double *ts)
+{
+	struct str t = *s;
+	unsigned day, h, m;
+	int mon;
+
+	if (t.len < 13 || t.ptr[0] != '[' || !(mon = month_at(t.ptr + 1)) ||
+	    !digits_at(t.ptr + 4, 2, &day) || t.ptr[6] != ' ' || !digits_at(t.ptr + 7, 2, &h) ||
+	    t.ptr[9] != ':' || !digits_at(t.ptr + 10, 2, &m) || t.ptr[12] != ']' || day < 1 ||
+	    day > 31 || h > 23 || m > 59)
+		return false;
+	*ts = (double)(days_from_civil(1970, (unsigned)mon, day) * 86400 + h * 3600 + m * 60);
+	advance(s, 13);
+	return true;
+}
+
+static bool take_dmesg_delta(struct str *s)
+{
+	struct str t = *s;
+	uint64_t secs;
+
+	if (t.len < 5 || t.ptr[0] != '[')
+		return false;
+	advance(&t, 1);
+	skip_blanks(&t);
+	if (!t.len || t.ptr[0] != '+')
+		return false;
+	advance(&t, 1);
+	if (!str_take_u64(&t, 10, UINT64_C(1) << 40, &secs) || !t.len || t.ptr[0] != '.')
+		return false;
+	take_fraction(&t, false);
+	if (!t.len || t.ptr[0] != ']')
+		return false;
+	advance(&t, 1);
+	*s = t;
+	return true;
+}
+
 /* Boot-relative "[    4.088924]" or "[ 4.075646]" (seconds.fraction inside brackets). */
 static bool take_mono(struct str *s, double *ts)
 {
@@ -391,6 +432,11 @@ void logline_scan(struct str line, struct logline *ll)
 		ll->has_ts = ll->ts_wall = true;
 		ll->ts = ts;
 		take_header(&s, ll);
+	} else if (take_dmesg_human(&s, &ts)) {
+		ll->has_ts = ll->ts_wall = ll->kernel = true;
+		ll->ts = ts;
+	} else if (take_dmesg_delta(&s)) {
+		ll->kernel = true;
 	} else if (take_dmesg_wall(&s, &ts)) {
 		ll->has_ts = ll->ts_wall = ll->kernel = true;
 		ll->ts = ts;

@@ -3,8 +3,9 @@
  *
  * The scanner is plain C, no regex. It takes the prefixes of the catalog's KPFX convention off
  * one line: an optional `<N>` level, an optional stamp (syslog `Nov 21 11:50:00[.frac]`,
- * ISO-8601 `2024-11-21T11:50:00[.frac][Z|+01:00|+0100]`, dmesg -T `[Thu Nov 21 11:50:00 2024]`
- * or boot-relative `[    4.088924]`), an optional syslog header `host prog[pid]: `, the dmesg -x
+ * ISO-8601 `2024-11-21T11:50:00[.frac][Z|+01:00|+0100]`, dmesg -T `[Thu Nov 21 11:50:00 2024]`,
+ * boot-relative `[    4.088924]`, dmesg -H `[Feb14 10:35]` or its `[  +0.000052]` deltas, which
+ * carry no stamp), an optional syslog header `host prog[pid]: `, the dmesg -x
  * `kern  :warn  : ` facility/level, a second (inner) `[ts]`, a `<N>` after the stamp and a
  * printk caller id `[ T123]`.
  *
