@@ -47,7 +47,8 @@ static int cmp_dev(const void *a, const void *b)
 
 static void resort(struct topo *t)
 {
-	qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_dev);
 	t->n_sorted = t->n;
 }
 
@@ -265,20 +266,23 @@ static int on_tree(void *ctx, int ncols, const char *const *names, const struct 
 	struct topo *t = ctx;
 	char child[PCIADDR_STR_MAX], parent[PCIADDR_STR_MAX];
 	struct pci_device *d, *p = NULL;
+	const char *parent_bdf = NULL; /* arena string: find_or_add() may move t->v */
 
 	(void)names;
 	if (ncols < 2 || v[1].type != FS_TEXT || !canon(v[1].s, child, NULL))
 		return 0;
 	if (v[0].type == FS_TEXT && canon(v[0].s, parent, NULL)) {
 		p = find_or_add(t, parent, "lspci -t");
-		if (p)
+		if (p) {
 			p->is_bridge = true;
+			parent_bdf = p->bdf;
+		}
 	}
 	d = find_or_add(t, child, "lspci -t");
 	if (!d)
 		return 0;
 	t->have_tree = true;
-	d->parent = p ? p->bdf : NULL;
+	d->parent = parent_bdf;
 	return 0;
 }
 
