@@ -845,6 +845,22 @@ static void resolve_subject(struct sig_run *r, struct candidate *c)
 			       "coalesce(h.snapshot, '') = ''",
 			       "bdf", candidate_var(c, "bdf"));
 	}
+	if (!v && r->sig->subject == SUBJECT_DEVICE && candidate_var(c, "group")) {
+		/* IOMMU group -> the device of that group a VM passes through, or its only device
+		 */
+		v = only_value(
+			r,
+			"SELECT DISTINCT d.bdf FROM device d WHERE d.iommu_group = CAST(:group "
+			"AS INTEGER) AND EXISTS (SELECT 1 FROM vm_hostdevs h WHERE h.bdf = d.bdf "
+			"OR h.bdf = substr(d.bdf, 1, 10))",
+			"group", candidate_var(c, "group"));
+		if (!v)
+			v = only_value(
+				r,
+				"SELECT DISTINCT bdf FROM device WHERE iommu_group = CAST(:group "
+				"AS INTEGER)",
+				"group", candidate_var(c, "group"));
+	}
 	if (!v && r->sig->subject == SUBJECT_VM)
 		v = only_value(r,
 			       "SELECT DISTINCT v.vmid FROM vms v JOIN vm_hostdevs h ON h.vm_id = "
