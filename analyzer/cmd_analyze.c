@@ -249,6 +249,29 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+struct parser_warnings {
+	struct result *res;
+	VEC(struct result_warning) v;
+};
+
+static int parser_warning_row(void *ctx, int ncols, const char *const *names,
+			      const struct fs_value *values)
+{
+	struct parser_warnings *pw = ctx;
+	struct result_warning *w;
+
+	(void)names;
+	if (ncols < 3)
+		return 1;
+	w = VEC_PUSH(&pw->v);
+	*w = (struct result_warning){
+		.path = arena_str(&pw->res->arena, values[0].s).ptr,
+		.line = values[1].i > 0 && values[1].i <= UINT32_MAX ? (uint32_t)values[1].i : 0,
+		.message = arena_str(&pw->res->arena, values[2].s).ptr,
+	};
+	return 0;
+}
+
 static void fill_result(const struct ingest *ing, struct result *res)
 {
 	res->n_inputs = ing->records.n;
@@ -265,8 +288,21 @@ static void fill_result(const struct ingest *ing, struct result *res)
 			.bytes = r->bytes,
 		};
 	}
-	res->n_warnings = ing->warnings.n;
-	res->warnings = arena_alloc(&res->arena, (ing->warnings.n + 1) * sizeof(*res->warnings));
+	/* the parsers' own warnings (a cut line, MAX_LINES, NUL bytes replaced: docs/limits.md)
+	 * are in the fact store under their input; the report carries them too
+	 * (tests/hostile/text_hostile.sh, long_line) */
+	struct parser_warnings pw = { .res = res };
+	struct error qerr = { 0 };
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT i.path, w.lineno, w.message FROM warnings w JOIN inputs i "
+		 "ON i.id = w.input_id ORDER BY w.rowid LIMIT %d",
+		 MAX_WARNINGS);
+	if (factstore_query(ing->fs, sql, NULL, 0, parser_warning_row, &pw, &qerr) < 0)
+		pw.v.n = 0;
+	res->n_warnings = ing->warnings.n + pw.v.n;
+	res->warnings = arena_alloc(&res->arena, (res->n_warnings + 1) * sizeof(*res->warnings));
 	for (size_t i = 0; i < ing->warnings.n; i++) {
 		const struct ingest_warning *w = &ing->warnings.v[i];
 
@@ -276,6 +312,9 @@ static void fill_result(const struct ingest *ing, struct result *res)
 			.message = arena_strdup(&res->arena, w->message),
 		};
 	}
+	for (size_t i = 0; i < pw.v.n; i++)
+		res->warnings[ing->warnings.n + i] = pw.v.v[i];
+	VEC_FREE(&pw.v);
 }
 
 static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing, struct error *err)
