@@ -603,6 +603,8 @@ static void join_flags(struct str flags, struct sbuf *sb)
 
 	sbuf_reset(sb);
 	sbuf_addch(sb, ' ');
+	if (!flags.len) /* a zeroed view: no pointer to step over */
+		return;
 	while (str_next_word(&flags, &w)) {
 		sbuf_add_str(sb, w);
 		sbuf_addch(sb, ' ');
