@@ -2,7 +2,7 @@
  *
  *   analyze kb list [--format text|json] [--kb DIR]
  *   analyze kb lint [--kb DIR]
- *   analyze kb test [--kb DIR] [--id ID]
+ *   analyze kb test [--kb DIR] [--id ID] [-v]   (-v: one line per passing example too)
  *
  * Without --kb the knowledge embedded at build time is used. lint and test exit EXIT_KB when
  * they find a problem, after listing every problem (one per line, "file: message").
@@ -30,6 +30,7 @@ struct kb_args {
 	const char *kb_dir;
 	const char *format;
 	const char *id;
+	bool verbose;
 };
 
 static void kb_usage(FILE *f)
@@ -37,7 +38,7 @@ static void kb_usage(FILE *f)
 	fprintf(f,
 		"usage: analyze kb list [--format text|json] [--kb DIR]\n"
 		"       analyze kb lint [--kb DIR]\n"
-		"       analyze kb test [--kb DIR] [--id ID]\n\n"
+		"       analyze kb test [--kb DIR] [--id ID] [-v]\n\n"
 		"list: the causes the knowledge base knows; lint: check every file (schema,\n"
 		"patterns, backtracking, SQL, templates); test: run every file's examples.\n"
 		"--kb DIR reads DIR/*.json instead of the embedded knowledge (docs/knowledge.md).\n");
@@ -54,6 +55,10 @@ static int parse_args(int argc, char **argv, struct kb_args *a)
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			kb_usage(stdout);
 			return 1;
+		}
+		if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+			a->verbose = true;
+			continue;
 		}
 		if (strcmp(arg, "--kb") == 0)
 			slot = &a->kb_dir;
@@ -242,9 +247,9 @@ out:
 	return ret;
 }
 
-static int kb_test_main(const struct kb *kb, const char *id)
+static int kb_test_main(const struct kb *kb, const char *id, bool verbose)
 {
-	struct kb_issues is;
+	struct kb_issues is, ok;
 	struct kb_test_counts counts = { 0 };
 	struct error err = { 0 };
 	struct matcher *matcher;
@@ -260,7 +265,10 @@ static int kb_test_main(const struct kb *kb, const char *id)
 		return err.code;
 	}
 	kb_issues_init(&is);
-	kb_test_run(kb, id, run_example, matcher, &counts, &is);
+	kb_issues_init(&ok);
+	kb_test_run(kb, id, run_example, matcher, &counts, &is, verbose ? &ok : NULL);
+	print_issues(&ok);
+	kb_issues_release(&ok);
 	matcher_free(matcher);
 	print_issues(&is);
 	printf("%zu passed, %zu failed\n", counts.passed, counts.failed);
@@ -296,7 +304,7 @@ int cmd_kb_main(int argc, char **argv)
 	else if (strcmp(a.action, "lint") == 0)
 		ret = kb_lint_main(kb);
 	else
-		ret = kb_test_main(kb, a.id);
+		ret = kb_test_main(kb, a.id, a.verbose);
 	kb_free(kb);
 	return ret;
 }

@@ -42,7 +42,7 @@ bool kb_test_judge(const struct signature *sig, const struct kb_example *ex,
 }
 
 int kb_test_run(const struct kb *kb, const char *id, kb_example_fn run, void *ctx,
-		struct kb_test_counts *counts, struct kb_issues *failures)
+		struct kb_test_counts *counts, struct kb_issues *failures, struct kb_issues *passes)
 {
 	for (size_t s = 0; s < kb->n; s++) {
 		const struct signature *sig = &kb->sigs[s];
@@ -63,6 +63,14 @@ int kb_test_run(const struct kb *kb, const char *id, kb_example_fn run, void *ct
 				counts->failed++;
 			} else if (passed) {
 				counts->passed++;
+				if (passes)
+					kb_issue_add(passes, sig->file, "%s test '%s': ok (%s)",
+						     kind, ex->name,
+						     conf < 0	   ? "not found"
+						     : conf >= 0.9 ? "certain"
+						     : conf >= 0.7 ? "likely"
+						     : conf >= 0.4 ? "possible"
+								   : "unlikely");
 			} else if (ex->positive) {
 				kb_issue_add(
 					failures, sig->file,

@@ -26,9 +26,11 @@ typedef int (*kb_example_fn)(void *ctx, const struct kb *kb, const struct signat
 			     size_t why_len, struct error *err);
 
 /* Runs the examples of every signature (or only of id, when not NULL). A run that fails
- * counts as a failed example with its error message. Returns 0. */
+ * counts as a failed example with its error message. passes (may be NULL) gets one line per
+ * passing example, for -v. Returns 0. */
 int kb_test_run(const struct kb *kb, const char *id, kb_example_fn run, void *ctx,
-		struct kb_test_counts *counts, struct kb_issues *failures);
+		struct kb_test_counts *counts, struct kb_issues *failures,
+		struct kb_issues *passes);
 
 /* Judges one example's result: true when it passes. *conf gets the best confidence of a
  * finding of sig (on expect_subject when set), -1 when none; why gets what came out
