@@ -449,6 +449,20 @@ static int on_qemu_line(void *ctx, int ncols, const char *const *names, const st
 	return 0;
 }
 
+/* One pass over the lines that name a device: bridge windows, group numbers, QEMU hosts (a
+ * QEMU line can name both: "-device vfio-pci,host=0000:01:00.0,...: vfio 0000:01:00.0: group 1
+ * is not viable"). */
+static int on_line(void *ctx, int ncols, const char *const *names, const struct fs_value *v)
+{
+	if (ncols < 3 || v[1].type != FS_TEXT)
+		return 0;
+	if (str_contains(v[1].s, "PCI bridge to [bus "))
+		return on_bridge_line(ctx, ncols, names, v);
+	if (str_contains(v[1].s, "vfio-pci,host="))
+		on_qemu_line(ctx, 2, names, (const struct fs_value[]){ v[0], v[2] });
+	return on_group_line(ctx, ncols, names, v);
+}
+
 static void mark_problems(struct topo *t, const struct result *res)
 {
 	for (size_t i = 0; i < res->n_findings; i++) {
@@ -556,16 +570,12 @@ static const struct step steps[] = {
 	  "l.lineno AND d.source = 'lspci' ORDER BY d.lineno DESC LIMIT 1), l.msg FROM lines l "
 	  "WHERE l.kind = 'lspci' AND l.msg LIKE '%Bus: primary=%' LIMIT " LINE_QUERY_LIMIT,
 	  on_bus_line },
-	{ "kernel bridge lines",
-	  "SELECT bdf, msg FROM lines WHERE bdf IS NOT NULL AND msg LIKE '%PCI bridge to [bus %' "
-	  "LIMIT " LINE_QUERY_LIMIT,
-	  on_bridge_line },
 	{ "IOMMU groups", "SELECT grp, bdf FROM iommu_groups ORDER BY grp, bdf", on_group_row },
-	{ "group lines",
-	  "SELECT bdf, msg FROM lines WHERE bdf IS NOT NULL AND (msg LIKE '%to iommu group %' OR "
-	  "msg LIKE '%Adding device % to group %' OR msg LIKE '%: group % is not viable%') "
-	  "LIMIT " LINE_QUERY_LIMIT,
-	  on_group_line },
+	{ "device lines",
+	  "SELECT bdf, msg, vm FROM lines WHERE bdf IS NOT NULL AND (msg LIKE '%PCI bridge to [bus %' "
+	  "OR msg LIKE '%to iommu group %' OR msg LIKE '%Adding device % to group %' OR msg LIKE "
+	  "'%: group % is not viable%' OR msg LIKE '%vfio-pci,host=%') LIMIT " LINE_QUERY_LIMIT,
+	  on_line },
 	{ "reset methods",
 	  "SELECT subject, value FROM facts WHERE scope = 'sysfs' AND key = 'reset_method'",
 	  on_reset_method },
@@ -573,10 +583,6 @@ static const struct step steps[] = {
 	  "SELECT h.bdf, h.all_functions, v.vmid, v.name FROM vm_hostdevs h JOIN vms v ON v.id = "
 	  "h.vm_id WHERE h.snapshot IS NULL AND h.bdf IS NOT NULL ORDER BY v.vmid, h.name",
 	  on_hostdev },
-	{ "QEMU command lines",
-	  "SELECT bdf, vm FROM lines WHERE bdf IS NOT NULL AND msg LIKE '%vfio-pci,host=%' LIMIT "
-	  "" LINE_QUERY_LIMIT,
-	  on_qemu_line },
 };
 
 int topology_fill(struct factstore *fs, struct result *res)
