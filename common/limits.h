@@ -53,6 +53,7 @@
 #define MAX_KB_CLAUSES	  64    /* clauses in one signature */
 #define MAX_CANDIDATES	  1000  /* candidates of one signature per run */
 #define MAX_LINT_BYTES	  (50u * 1024) /* adversarial subject length in kb lint */
+#define MAX_TEMPLATE_TAGS 128 /* {{...}} tags in one fix or reason template (kb lint) */
 
 /* collect: every item is bounded in time and size (docs/collect.md) */
 #define COLLECT_DEADLINE_S	 30		    /* default global deadline (--deadline) */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 #include "facts/factstore.h"
@@ -97,6 +98,32 @@ static void check_param(void *ctx, const char *name)
 			     "%s uses ':%s' but no clause captures or selects it", vc->where, name);
 }
 
+static void count_tag(void *ctx, const char *name, bool has_default)
+{
+	(void)name;
+	(void)has_default;
+	(*(size_t *)ctx)++;
+}
+
+/* A template's output is its text plus every variable's value (each up to MAX_LINE_BYTES):
+ * text past MAX_FIX_BYTES, or more than MAX_TEMPLATE_TAGS tags, could only emit output the
+ * renderer has to cut (tests/hostile/kb_lint.sh: fix_repeat, fix_huge). */
+static void check_template_size(const struct signature *sig, const char *where, const char *tmpl,
+				struct kb_issues *out)
+{
+	size_t len = strlen(tmpl), tags = 0;
+
+	if (len > MAX_FIX_BYTES)
+		kb_issue_add(out, sig->file,
+			     "%s: template of %zu bytes could emit unbounded output (more than %u)",
+			     where, len, MAX_FIX_BYTES);
+	kb_template_vars(tmpl, count_tag, &tags);
+	if (tags > MAX_TEMPLATE_TAGS)
+		kb_issue_add(out, sig->file,
+			     "%s: %zu template tags could emit unbounded output (more than %d)",
+			     where, tags, MAX_TEMPLATE_TAGS);
+}
+
 /* Every word of the literal (a run of letters, digits and '_') occurs in the pattern text:
  * a literal cannot come from nowhere. Whether every line the pattern matches contains a
  * literal is checked on the examples by matcher_lint(). */
@@ -140,6 +167,7 @@ static void lint_clause(const struct signature *sig, const struct clause *cl, bo
 	if (cl->reason) {
 		snprintf(where, sizeof(where), "clause '%s' reason", cl->name);
 		kb_template_vars(cl->reason, check_template_var, &vc);
+		check_template_size(sig, where, cl->reason, out);
 	}
 }
 
@@ -179,6 +207,7 @@ int kb_lint(const struct kb *kb, struct factstore *fs, struct kb_issues *out, st
 		}
 		struct var_check vc = { .sig = sig, .out = out, .where = "fix" };
 		kb_template_vars(sig->fix, check_template_var, &vc);
+		check_template_size(sig, "fix", sig->fix, out);
 		if (sig->subject_var && !sig_binds(sig, sig->subject_var))
 			kb_issue_add(out, sig->file,
 				     "subject_var '%s' is not captured or selected by any clause",
