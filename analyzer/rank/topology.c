@@ -449,6 +449,34 @@ static int on_qemu_line(void *ctx, int ncols, const char *const *names, const st
 	return 0;
 }
 
+/* kernel enumeration: "pci 0000:00:01.0: [8086:3c02] type 01 class 0x060400"; fills ids and
+ * class when no lspci or sysfs row did */
+static void on_enum_line(struct topo *t, const char *bdf, struct str s)
+{
+	struct pci_device *d;
+	long at = str_find(s, ": [");
+	uint64_t cls;
+
+	if (at < 0 || !str_contains(s, "] type 0"))
+		return;
+	struct str ids = str_sub(s, (size_t)at + 3, 9);
+	long c = str_find(s, " class 0x");
+	if (c < 0 || ids.len != 9 || ids.ptr[4] != ':')
+		return;
+	struct str num = str_sub(s, (size_t)c + strlen(" class 0x"), 6);
+	if (num.len != 6 || !str_to_u64(num, 16, 0, 0xffffff, &cls))
+		return;
+	d = find_or_add(t, bdf, "log");
+	if (!d)
+		return;
+	if (!d->vendor_device)
+		d->vendor_device = arena_str(t->a, ids).ptr;
+	if (d->class_code < 0) {
+		d->class_code = (int)(cls >> 8);
+		d->is_bridge = d->is_bridge || d->class_code == 0x0604 || d->class_code == 0x0609;
+	}
+}
+
 /* One pass over the lines that name a device: bridge windows, group numbers, QEMU hosts (a
  * QEMU line can name both: "-device vfio-pci,host=0000:01:00.0,...: vfio 0000:01:00.0: group 1
  * is not viable"). */
@@ -458,6 +486,13 @@ static int on_line(void *ctx, int ncols, const char *const *names, const struct 
 		return 0;
 	if (str_contains(v[1].s, "PCI bridge to [bus "))
 		return on_bridge_line(ctx, ncols, names, v);
+	if (str_contains(v[1].s, "] type 0")) {
+		char bdf[PCIADDR_STR_MAX];
+
+		if (v[0].type == FS_TEXT && canon(v[0].s, bdf, NULL))
+			on_enum_line(ctx, bdf, v[1].s);
+		return 0;
+	}
 	if (str_contains(v[1].s, "vfio-pci,host="))
 		on_qemu_line(ctx, 2, names, (const struct fs_value[]){ v[0], v[2] });
 	return on_group_line(ctx, ncols, names, v);
@@ -484,6 +519,49 @@ static void mark_problems(struct topo *t, const struct result *res)
 		if (!d->device_name && f->subject.name && strcmp(f->subject.name, bdf) != 0)
 			d->device_name = f->subject.name;
 	}
+}
+
+/* Class names as lspci prints them (pci.ids), for devices only a log line describes. */
+static const char *class_name_of(int code)
+{
+	static const struct {
+		int code; /* base<<8|sub, or base<<8|0xff for the base class */
+		const char *name;
+	} names[] = {
+		{ 0x0100, "SCSI storage controller" },
+		{ 0x0101, "IDE interface" },
+		{ 0x0104, "RAID bus controller" },
+		{ 0x0106, "SATA controller" },
+		{ 0x0107, "Serial Attached SCSI controller" },
+		{ 0x0108, "Non-Volatile memory controller" },
+		{ 0x01ff, "Mass storage controller" },
+		{ 0x0200, "Ethernet controller" },
+		{ 0x0280, "Network controller" },
+		{ 0x02ff, "Network controller" },
+		{ 0x0300, "VGA compatible controller" },
+		{ 0x0302, "3D controller" },
+		{ 0x03ff, "Display controller" },
+		{ 0x0403, "Audio device" },
+		{ 0x04ff, "Multimedia controller" },
+		{ 0x05ff, "Memory controller" },
+		{ 0x0600, "Host bridge" },
+		{ 0x0601, "ISA bridge" },
+		{ 0x0604, "PCI bridge" },
+		{ 0x06ff, "Bridge" },
+		{ 0x07ff, "Communication controller" },
+		{ 0x0800, "PIC" },
+		{ 0x08ff, "System peripheral" },
+		{ 0x0c03, "USB controller" },
+		{ 0x0c05, "SMBus" },
+		{ 0x0cff, "Serial bus controller" },
+		{ 0x11ff, "Signal processing controller" },
+	};
+
+	for (int pass = 0; pass < 2 && code >= 0; pass++)
+		for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+			if (names[i].code == (pass ? ((code & 0xff00) | 0xff) : code))
+				return names[i].name;
+	return NULL;
 }
 
 /* ---- tree order ---- */
@@ -573,7 +651,7 @@ static const struct step steps[] = {
 	{ "IOMMU groups", "SELECT grp, bdf FROM iommu_groups ORDER BY grp, bdf", on_group_row },
 	{ "device lines",
 	  "SELECT bdf, msg, vm FROM lines WHERE bdf IS NOT NULL AND (msg LIKE '%PCI bridge to [bus %' "
-	  "OR msg LIKE '%to iommu group %' OR msg LIKE '%Adding device % to group %' OR msg LIKE "
+	  "OR msg LIKE '%] type 0% class 0x%' OR msg LIKE '%to iommu group %' OR msg LIKE '%Adding device % to group %' OR msg LIKE "
 	  "'%: group % is not viable%' OR msg LIKE '%vfio-pci,host=%') LIMIT " LINE_QUERY_LIMIT,
 	  on_line },
 	{ "reset methods",
@@ -608,6 +686,9 @@ int topology_fill(struct factstore *fs, struct result *res)
 			t.v[i].parent = parent_by_bus(&t, &t.v[i]);
 		res->tree_source = t.n_br ? "bridge bus numbers" : NULL;
 	}
+	for (size_t i = 0; i < t.n; i++)
+		if (!t.v[i].class_name)
+			t.v[i].class_name = class_name_of(t.v[i].class_code);
 	fix_depths(&t);
 	build_groups(&t, res);
 	order_tree(&t, res);

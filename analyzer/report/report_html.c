@@ -735,7 +735,7 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 		sbuf_addstr(sb, "</td><td>");
 		h(sb, r->reset);
 		sbuf_addstr(sb, "</td><td>");
-		h(sb, r->driver ? r->driver : "none");
+		h(sb, r->driver ? r->driver : "-");
 		sbuf_addstr(sb, "</td><td>");
 		h(sb, r->rom ? r->rom : "-");
 		sbuf_addf(sb, "</td><td>%s</td><td>",

@@ -329,7 +329,7 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 		sbuf_addstr(sb, " | ");
 		text(sb, r->reset ? r->reset : "unknown");
 		sbuf_addstr(sb, " | ");
-		text(sb, r->driver ? r->driver : "none");
+		text(sb, r->driver ? r->driver : "-");
 		sbuf_addstr(sb, " | ");
 		text(sb, r->rom ? r->rom : "-");
 		sbuf_addf(sb, " | %s | ", r->boot_vga == 1 ? "yes" : r->boot_vga == 0 ? "no" : "-");

@@ -358,7 +358,7 @@ static void put_readiness(struct text_out *t, const struct result *res)
 		report_util_put(sb, r->reset ? r->reset : "unknown", 0, NULL);
 		sbuf_addf(sb, "%*s  ", (int)(10 - (sb->len - mark < 10 ? sb->len - mark : 10)), "");
 		mark = sb->len;
-		report_util_put(sb, r->driver ? r->driver : "none", 0, NULL);
+		report_util_put(sb, r->driver ? r->driver : "-", 0, NULL);
 		sbuf_addf(sb, "%*s  ", (int)(14 - (sb->len - mark < 14 ? sb->len - mark : 14)), "");
 		style(t, ANSI_BOLD);
 		style(t, verdict_colour(r->verdict));

@@ -2,8 +2,9 @@
  * diagnose -> topology_fill -> report_html_render): the samples' Dell R720 (parents from lspci -vv
  * "Bus: primary=" lines, group 24 shared with the ISA bridge), the Proxmox task log whose QEMU
  * line names group 1, linuxhw 0003's dmesg alone (parents from "PCI bridge to [bus ..]", groups
- * from "Adding to iommu group"), pciutils' lspci -tv of an ASUS P6T6 (parents from the tree),
- * and a VM config with hostpci entries (samples/amd-desktop-iommu-off).
+ * from "Adding to iommu group", ids and class from "[102b:0533] type 00 class 0x030000"), pciutils'
+ * lspci -tv of an ASUS P6T6 (parents from the tree), and a VM config with hostpci entries
+ * (samples/amd-desktop-iommu-off).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,14 @@ static void test_dmesg_alone_gives_parents_and_groups(void)
 	CHECK_STR(parent_of(&r, "0000:07:00.0"), "0000:00:01.0");
 	CHECK(device(&r, "0000:07:00.0") && device(&r, "0000:07:00.0")->iommu_group == 34);
 	CHECK(r.n_groups > 100);
+	/* "pci 0000:01:00.1: [102b:0533] type 00 class 0x030000": ids and class from the log */
+	CHECK(device(&r, "0000:01:00.1") && device(&r, "0000:01:00.1")->class_code == 0x0300);
+	CHECK(device(&r, "0000:01:00.1") &&
+	      strcmp(device(&r, "0000:01:00.1")->vendor_device, "102b:0533") == 0);
+	CHECK(ready(&r, "0000:01:00.1") && strcmp(ready(&r, "0000:01:00.1")->kind, "gpu") == 0);
+	/* its group holds the iLO's system peripherals: not isolatable */
+	CHECK(ready(&r, "0000:01:00.1") &&
+	      ready(&r, "0000:01:00.1")->verdict == READINESS_NOT_ISOLATABLE);
 	result_release(&r);
 }
 
