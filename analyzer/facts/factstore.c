@@ -987,31 +987,35 @@ long factstore_query(struct factstore *fs, const char *sql, const struct fs_para
 		     size_t nparams, fs_row_fn row, void *ctx, struct error *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char **names = NULL;
+	char **names = NULL; /* copies: sqlite3_step() may re-prepare and free the originals */
 	struct fs_value *vals = NULL;
 	long n = -1;
-	int ncols, rc;
+	int ncols = 0, rc;
 
 	if (ensure_indexes(fs, err) < 0 || prepare_readonly(fs, sql, &st, err) < 0)
 		return -1;
 	if (bind_params(fs, st, params, nparams, err) < 0)
 		goto out;
-	ncols = sqlite3_column_count(st);
-	names = xcalloc((size_t)ncols + 1, sizeof(*names));
-	vals = xcalloc((size_t)ncols + 1, sizeof(*vals));
-	for (int i = 0; i < ncols; i++) {
-		const char *name = sqlite3_column_name(st, i);
-
-		names[i] = name ? name : "";
-	}
 	fs->steps = 0;
 	fs->query_running = true;
 	n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!names) {
+			/* after the first step: a schema change re-prepares the statement there,
+			 * which can change the columns and frees the names read before it */
+			ncols = sqlite3_column_count(st);
+			names = xcalloc((size_t)ncols + 1, sizeof(*names));
+			vals = xcalloc((size_t)ncols + 1, sizeof(*vals));
+			for (int i = 0; i < ncols; i++) {
+				const char *name = sqlite3_column_name(st, i);
+
+				names[i] = xstrdup(name ? name : "");
+			}
+		}
 		for (int i = 0; i < ncols; i++)
 			column_value(st, i, &vals[i]);
 		n++;
-		if (row && row(ctx, ncols, names, vals) != 0)
+		if (row && row(ctx, ncols, (const char *const *)names, vals) != 0)
 			break;
 	}
 	fs->query_running = false;
@@ -1023,6 +1027,8 @@ long factstore_query(struct factstore *fs, const char *sql, const struct fs_para
 	}
 out:
 	fs->query_running = false;
+	for (int i = 0; names && i < ncols; i++)
+		free(names[i]);
 	free(names);
 	free(vals);
 	sqlite3_finalize(st);
