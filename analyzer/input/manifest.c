@@ -31,13 +31,20 @@ static void add_row(struct flat *f, const char *key, const char *value)
 	f->rows++;
 }
 
+/* Whole numbers that a long long holds exactly (2^53); checked before any conversion, since
+ * converting an out-of-range double (6e111 in a hostile manifest) is undefined. NaN fails. */
+static bool is_integral(double d)
+{
+	return d >= -9007199254740992.0 && d <= 9007199254740992.0 && d == (double)(long long)d;
+}
+
 static bool scalar_text(const cJSON *v, char *buf, size_t cap)
 {
 	if (cJSON_IsString(v))
 		snprintf(buf, cap, "%s", v->valuestring ? v->valuestring : "");
 	else if (cJSON_IsBool(v))
 		snprintf(buf, cap, "%s", cJSON_IsTrue(v) ? "true" : "false");
-	else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble)
+	else if (cJSON_IsNumber(v) && is_integral(v->valuedouble))
 		snprintf(buf, cap, "%lld", (long long)v->valuedouble);
 	else if (cJSON_IsNumber(v))
 		snprintf(buf, cap, "%g", v->valuedouble);
