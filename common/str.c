@@ -62,6 +62,8 @@ bool str_next_word(struct str *in, struct str *word)
 	size_t i = 0;
 	size_t start;
 
+	if (in->len == 0)
+		return false;
 	while (i < in->len && is_blank(in->ptr[i]))
 		i++;
 	if (i == in->len) {
@@ -106,6 +108,8 @@ struct str str_trim(struct str s)
 
 struct str str_sub(struct str s, size_t off, size_t len)
 {
+	if (s.len == 0)
+		return s; /* also keeps a zeroed view's NULL pointer unmoved */
 	if (off > s.len)
 		off = s.len;
 	if (len > s.len - off)

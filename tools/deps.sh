@@ -7,7 +7,7 @@ packages=(
 	build-essential cmake pkg-config file
 	libarchive-dev libpcre2-dev libcjson-dev libsqlite3-dev libxml2-dev zlib1g-dev libmd-dev
 	clang libclang-rt-14-dev clang-format
-	pciutils zstd xz-utils zip tar time sqlite3
+	pciutils zstd xz-utils zip tar time sqlite3 jq
 	python3 python3-jsonschema
 	chromium
 )

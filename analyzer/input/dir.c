@@ -103,6 +103,18 @@ static int visit_file(struct walk *w, int dirfd, const char *name, const char *r
 
 static int walk_dir(struct walk *w, int fd, const char *rel, int depth, struct error *err);
 
+/* Files at the top of a regression case (samples/<case>/, docs/samples.md) describe the case;
+ * they are not evidence about the host, so a directory input never reads them. */
+static bool is_case_metadata(const char *name)
+{
+	static const char *const names[] = { "expected.json", "SOURCES.md", "README.md" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int visit(struct walk *w, int dirfd, const char *name, const char *rel, int depth,
 		 struct error *err)
 {
@@ -154,6 +166,8 @@ static int walk_dir(struct walk *w, int fd, const char *rel, int depth, struct e
 	}
 	while ((e = readdir(d))) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (depth == 0 && is_case_metadata(e->d_name))
 			continue;
 		if (names.n >= MAX_ENTRIES) {
 			ret = error_set(err, EXIT_LIMIT, "'%s': more than %d entries, refusing",
