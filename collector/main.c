@@ -39,7 +39,8 @@ static void usage(FILE *f)
 		"\n"
 		"exit status: 0 bundle complete; 10 bundle written but some items could not be read\n"
 		"(see manifest.json); 11 the deadline passed, bundle written with what was read;\n"
-		"2 usage; 7 the bundle could not be written; 12 interrupted (no bundle left).\n",
+		"2 usage; 7 the bundle could not be written; killed by SIGINT/SIGTERM (128+N) when\n"
+		"interrupted, with nothing left under the final name.\n",
 		COLLECT_DEADLINE_S);
 }
 
