@@ -42,6 +42,8 @@
 #define MAX_FINDINGS	 500
 #define MAX_FIX_BYTES	 8192
 #define MAX_OUTPUT_BYTES (64u * 1024 * 1024)
+#define MAX_UNEXPLAINED	 50	 /* unexplained error-like lines listed; more are counted */
+#define MAX_UNEXPLAINED_SEEN 2000 /* kept by the matcher before evidence is subtracted */
 
 /* the PCI picture and readiness (rank/topology.c, report/report_html.c) */
 #define MAX_TOPOLOGY_DEVICES 2048 /* PCI devices listed; more are counted, not listed */

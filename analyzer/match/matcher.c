@@ -22,6 +22,7 @@
 #include "common/xalloc.h"
 #include "facts/factstore.h"
 #include "kb/kb.h"
+#include "match/unexplained.h"
 #include "parse/parse.h"
 #include "rank/diagnose.h"
 
@@ -98,6 +99,7 @@ void match_out_release(struct match_out *out)
 	}
 	free(out->cands);
 	free(out->warnings);
+	free(out->unexplained);
 	arena_release(&out->arena);
 	memset(out, 0, sizeof(*out));
 }
@@ -381,6 +383,20 @@ static void record_hit(struct line_pass *lp, struct cpattern *p, const struct fs
 	}
 }
 
+static void add_unexplained(struct match_out *out, const struct fs_line *line)
+{
+	struct match_unexplained *u;
+
+	if (out->n_unexplained_seen++ >= MAX_UNEXPLAINED_SEEN)
+		return;
+	out->unexplained = xgrow(out->unexplained, &out->cap_unexplained, out->n_unexplained + 1,
+				 sizeof(*out->unexplained));
+	u = &out->unexplained[out->n_unexplained++];
+	u->path = line->path ? arena_strdup(&out->arena, line->path) : NULL;
+	u->line = line->lineno;
+	u->text = arena_str(&out->arena, line->text).ptr;
+}
+
 static int on_line(void *ctx, const struct fs_line *line)
 {
 	struct line_pass *lp = ctx;
@@ -389,6 +405,7 @@ static int on_line(void *ctx, const struct fs_line *line)
 	if ((unsigned)line->kind >= SOURCE_COUNT)
 		return 0;
 	uint32_t gen_text = 0, gen_msg = 0; /* 0: that subject is not scanned yet */
+	bool any_hit = false;
 
 	if (lp->stats)
 		lp->stats->lines_scanned++;
@@ -417,6 +434,7 @@ static int on_line(void *ctx, const struct fs_line *line)
 			rc = pcre2_match(p->code, (PCRE2_SPTR)subj.ptr, subj.len, 0, PCRE2_NO_JIT,
 					 p->md, m->mctx);
 		if (rc >= 0) {
+			any_hit = true;
 			record_hit(lp, p, line, subj);
 		} else if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
 			char msg[256];
@@ -428,6 +446,8 @@ static int on_line(void *ctx, const struct fs_line *line)
 			add_warning(lp->out, line->path, line->lineno, msg);
 		}
 	}
+	if (!any_hit && (UNEXPLAINED_KINDS >> line->kind & 1) && unexplained_looks_like(line->text))
+		add_unexplained(lp->out, line);
 	return 0;
 }
 
@@ -960,7 +980,8 @@ int matcher_run(struct matcher *m, struct factstore *fs, struct match_out *out,
 	int ret = -1;
 
 	reset_hits(m);
-	if (m->kind_mask && factstore_each_line(fs, m->kind_mask, on_line, &lp, err) < 0)
+	/* the kinds of unexplained evidence are walked even where no pattern searches them */
+	if (factstore_each_line(fs, m->kind_mask | UNEXPLAINED_KINDS, on_line, &lp, err) < 0)
 		goto out;
 	for (size_t i = 0; i < m->n_pats; i++)
 		if (m->pats[i].hits_capped) {

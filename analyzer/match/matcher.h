@@ -54,12 +54,23 @@ struct match_warning {
 	const char *message;
 };
 
+/* A line that looks like a passthrough error (match/unexplained.h) that no pattern clause of
+ * any signature matched. */
+struct match_unexplained {
+	const char *path;
+	uint32_t line;
+	const char *text;
+};
+
 struct match_out {
 	struct arena arena; /* all strings of candidates and warnings */
 	struct candidate *cands;
 	size_t n_cands, cap_cands;
 	struct match_warning *warnings;
 	size_t n_warnings, cap_warnings;
+	struct match_unexplained *unexplained; /* in line order, at most MAX_UNEXPLAINED_SEEN */
+	size_t n_unexplained, cap_unexplained;
+	size_t n_unexplained_seen; /* all of them, also beyond the cap */
 };
 
 void match_out_init(struct match_out *out);

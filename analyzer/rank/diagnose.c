@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/limits.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
 #include "facts/factstore.h"
@@ -245,6 +246,48 @@ out:
 	return ret;
 }
 
+/* ---- unexplained evidence ---- */
+
+static bool is_evidence(const struct match_out *mo, const struct match_unexplained *u)
+{
+	for (size_t c = 0; c < mo->n_cands; c++)
+		for (size_t e = 0; e < mo->cands[c].n_ev; e++) {
+			const struct match_evidence *ev = &mo->cands[c].ev[e];
+
+			if (ev->line == u->line && ev->path && u->path &&
+			    strcmp(ev->path, u->path) == 0)
+				return true;
+		}
+	return false;
+}
+
+/* The matcher's error-like lines that no pattern matched, minus those an SQL clause showed as
+ * evidence; MAX_UNEXPLAINED listed, all counted (those beyond the matcher's own cap too). */
+static void fill_unexplained(const struct match_out *mo, struct result *res)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; i < mo->n_unexplained; i++) {
+		const struct match_unexplained *u = &mo->unexplained[i];
+
+		if (is_evidence(mo, u)) {
+			dropped++;
+			continue;
+		}
+		if (res->n_unexplained < MAX_UNEXPLAINED) {
+			struct unexplained x = {
+				.path = u->path ? arena_strdup(&res->arena, u->path) : NULL,
+				.line = u->line,
+				.text = arena_strdup(&res->arena, u->text),
+			};
+			res->unexplained = append(&res->arena, res->unexplained, res->n_unexplained,
+						  &x, sizeof(x));
+			res->n_unexplained++;
+		}
+	}
+	res->n_unexplained_total = mo->n_unexplained_seen - dropped;
+}
+
 /* ---- host summary ---- */
 
 struct summary_ctx {
@@ -328,6 +371,7 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 	if (rank_candidates(&mo, opt && opt->keep_unlikely, res, err) < 0 ||
 	    fill_unchecked(kb, fs, &mo, res, err) < 0)
 		goto out;
+	fill_unexplained(&mo, res);
 	fill_host_summary(fs, res);
 	topology_fill(fs, res); /* a failed query is a warning in res */
 	if (!opt || opt->timings) {

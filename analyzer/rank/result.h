@@ -140,6 +140,15 @@ struct readiness {
 	const char *why; /* one sentence: why this verdict */
 };
 
+/* A line that looks like a passthrough error (a topic word such as vfio/DMAR/BAR and an error
+ * word such as failed/can't/timeout, match/unexplained.h) but that no signature explains: what
+ * a curator should add knowledge for next. */
+struct unexplained {
+	const char *path; /* input path, or NULL */
+	uint32_t line;	  /* 1-based line in that input */
+	const char *text;
+};
+
 struct result {
 	struct arena arena;
 	struct finding *findings; /* ranked, best first */
@@ -164,6 +173,11 @@ struct result {
 	size_t n_groups;
 	struct readiness *readiness; /* VM devices first, then GPUs, NICs, storage, USB */
 	size_t n_readiness;
+
+	/* Unexplained evidence, in input order: at most MAX_UNEXPLAINED listed, all counted. */
+	struct unexplained *unexplained;
+	size_t n_unexplained;
+	size_t n_unexplained_total;
 };
 
 void result_init(struct result *r);

@@ -233,6 +233,27 @@ static void put_inputs(struct sbuf *sb, const struct result *res)
 	sbuf_addstr(sb, "</table>\n");
 }
 
+/* Error-like lines no signature explains: what to write knowledge for next. */
+static void put_unexplained(struct sbuf *sb, const struct result *res)
+{
+	if (res->n_unexplained == 0)
+		return;
+	sbuf_addf(sb,
+		  "<h2>Unexplained evidence</h2>\n<p>%zu line%s like an error; no known cause "
+		  "matches.</p>\n<pre>",
+		  res->n_unexplained_total, res->n_unexplained_total == 1 ? " looks" : "s look");
+	for (size_t i = 0; i < res->n_unexplained; i++) {
+		const struct unexplained *u = &res->unexplained[i];
+		struct evidence e = { .path = u->path, .line = u->line, .text = u->text };
+
+		report_util_put_evidence(sb, &e, PUT_HTML);
+		sbuf_addch(sb, '\n');
+	}
+	if (res->n_unexplained_total > res->n_unexplained)
+		sbuf_addf(sb, "... and %zu more\n", res->n_unexplained_total - res->n_unexplained);
+	sbuf_addstr(sb, "</pre>\n");
+}
+
 static void put_warnings(struct sbuf *sb, const struct result *res)
 {
 	if (res->n_warnings == 0)
@@ -867,6 +888,7 @@ void report_html_render(const struct result *res, struct sbuf *sb)
 	put_devices(sb, res);
 	put_unchecked(sb, res);
 	put_ruled_out(sb, res);
+	put_unexplained(sb, res);
 	put_inputs(sb, res);
 	put_warnings(sb, res);
 	sbuf_addstr(sb, "<footer>Generated offline by vfio-doctor " VD_VERSION

@@ -171,6 +171,16 @@ static void put_warning(struct jw *w, const struct result_warning *rw)
 	jclose(w, '}');
 }
 
+static void put_unexplained(struct jw *w, const struct unexplained *u)
+{
+	item(w);
+	jopen(w, '{');
+	kv_str(w, "path", u->path);
+	kv_u64(w, "line", u->line);
+	kv_str(w, "text", u->text ? u->text : "");
+	jclose(w, '}');
+}
+
 static void put_readiness(struct jw *w, const struct readiness *r)
 {
 	item(w);
@@ -244,6 +254,12 @@ void report_json_render(const struct result *res, struct sbuf *sb)
 	for (size_t i = 0; i < res->n_readiness && !sbuf_failed(sb); i++)
 		put_readiness(&w, &res->readiness[i]);
 	jclose(&w, ']');
+	key(&w, "unexplained");
+	jopen(&w, '[');
+	for (size_t i = 0; i < res->n_unexplained && !sbuf_failed(sb); i++)
+		put_unexplained(&w, &res->unexplained[i]);
+	jclose(&w, ']');
+	kv_u64(&w, "unexplained_total", res->n_unexplained_total);
 	jclose(&w, '}');
 	sbuf_addch(sb, '\n');
 }

@@ -352,6 +352,36 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 	sbuf_addch(sb, '\n');
 }
 
+/* Error-like lines no signature explains, folded: what to write knowledge for next. */
+static void put_unexplained(struct sbuf *sb, const struct result *res)
+{
+	struct sbuf body;
+
+	if (res->n_unexplained == 0)
+		return;
+	sbuf_init(&body, MAX_OUTPUT_BYTES);
+	for (size_t i = 0; i < res->n_unexplained; i++) {
+		const struct unexplained *u = &res->unexplained[i];
+		struct evidence e = { .path = u->path, .line = u->line, .text = u->text };
+
+		report_util_put_evidence(&body, &e, 0);
+		sbuf_addch(&body, '\n');
+	}
+	if (res->n_unexplained_total > res->n_unexplained)
+		sbuf_addf(&body, "... and %zu more\n",
+			  res->n_unexplained_total - res->n_unexplained);
+	sbuf_addf(sb,
+		  "<details><summary>Unexplained evidence (%zu line%s like an error; no known "
+		  "cause matches)</summary>\n\n",
+		  res->n_unexplained_total, res->n_unexplained_total == 1 ? " looks" : "s look");
+	if (sbuf_failed(&body))
+		sb->failed = true;
+	else
+		code_block(sb, body.buf, body.len);
+	sbuf_addstr(sb, "</details>\n\n");
+	sbuf_release(&body);
+}
+
 void report_markdown_render(const struct result *res, struct sbuf *sb)
 {
 	put_summary(sb, res);
@@ -360,6 +390,7 @@ void report_markdown_render(const struct result *res, struct sbuf *sb)
 	put_unchecked(sb, res);
 	put_ruled_out(sb, res);
 	put_readiness(sb, res);
+	put_unexplained(sb, res);
 	sbuf_addf(sb, "---\n<sub>Generated offline by vfio-doctor %s from %zu input%s.</sub>\n",
 		  VD_VERSION, res->n_inputs, res->n_inputs == 1 ? "" : "s");
 }

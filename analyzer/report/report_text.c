@@ -290,6 +290,25 @@ static void put_inputs(struct text_out *t, const struct result *res)
 	}
 }
 
+/* Error-like lines no signature explains: what to write knowledge for next. */
+static void put_unexplained(struct text_out *t, const struct result *res)
+{
+	if (res->n_unexplained == 0)
+		return;
+	heading(t, "Unexplained evidence (looks like an error, no known cause matches)");
+	for (size_t i = 0; i < res->n_unexplained; i++) {
+		const struct unexplained *u = &res->unexplained[i];
+		struct evidence e = { .path = u->path, .line = u->line, .text = u->text };
+
+		sbuf_addstr(t->sb, "  ");
+		report_util_put_evidence(t->sb, &e, 0);
+		sbuf_addch(t->sb, '\n');
+	}
+	if (res->n_unexplained_total > res->n_unexplained)
+		sbuf_addf(t->sb, "  ... and %zu more\n",
+			  res->n_unexplained_total - res->n_unexplained);
+}
+
 static void put_warnings(struct text_out *t, const struct result *res)
 {
 	if (res->n_warnings == 0)
@@ -426,6 +445,7 @@ void report_text_render(const struct result *res, bool colour, struct sbuf *sb)
 		put_unchecked(&t, res);
 	}
 	put_readiness(&t, res);
+	put_unexplained(&t, res);
 	put_inputs(&t, res);
 	put_warnings(&t, res);
 }

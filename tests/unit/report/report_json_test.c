@@ -28,9 +28,10 @@ static void check_keys(const cJSON *obj, const char *const *keys, size_t n)
 	CHECK_INT(i, n);
 }
 
-static const char *const top_keys[] = { "schema",   "generator", "host",
-					"findings", "ruled_out", "unchecked",
-					"inputs",   "warnings",	 "readiness" };
+static const char *const top_keys[] = { "schema",      "generator",	   "host",
+					"findings",    "ruled_out",	   "unchecked",
+					"inputs",      "warnings",	   "readiness",
+					"unexplained", "unexplained_total" };
 static const char *const finding_keys[] = {
 	"rank",	 "id",	       "title",		"category", "severity", "confidence",
 	"label", "score",      "subject",	"symptoms", "evidence", "evidence_total",
