@@ -49,6 +49,8 @@
 #define MAX_TOPOLOGY_DEVICES 2048 /* PCI devices listed; more are counted, not listed */
 #define MAX_TOPOLOGY_DEPTH   32	  /* bridge levels followed up from a device */
 #define MAX_DRAWN_DEVICES    96   /* device boxes in the HTML picture; the rest get a note */
+#define MAX_READINESS_ROWS   256  /* devices rated for passthrough; more are counted */
+#define MAX_READINESS_PEERS  16   /* group members listed per rated device; more are counted */
 
 /* knowledge */
 #define MAX_KB_FILES	  1000  /* knowledge files in one directory */

@@ -286,7 +286,7 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 {
 	struct arena *a = &c->res->arena;
 	const struct iommu_group_info *g = NULL;
-	struct sbuf crit, fix, why, along, funcs;
+	struct sbuf crit, fix, why, along, funcs, notes;
 
 	for (size_t i = 0; i < c->res->n_groups && d->iommu_group >= 0; i++)
 		if (c->res->groups[i].id == d->iommu_group)
@@ -296,33 +296,60 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 	sbuf_init(&why, 4096);
 	sbuf_init(&along, 4096);
 	sbuf_init(&funcs, 4096);
+	sbuf_init(&notes, 4096);
 	if (g) {
-		r->peers = arena_alloc(a, g->n_members * sizeof(*r->peers));
+		size_t more = 0, n_crit = 0, n_along = 0, n_funcs = 0;
+
+		r->peers = arena_alloc(a, (MAX_READINESS_PEERS + 1) * sizeof(*r->peers));
 		for (size_t i = 0; i < g->n_members; i++) {
 			const struct pci_device *p = lookup(c, g->members[i]);
 			const char *cls = p && p->class_name ? p->class_name : "device";
 
 			if (strcmp(g->members[i], d->bdf) == 0)
 				continue;
-			r->peers[r->n_peers++] = arena_printf(a, "%s (%s)", g->members[i], cls);
+			if (r->n_peers < MAX_READINESS_PEERS)
+				r->peers[r->n_peers++] =
+					arena_printf(a, "%s (%s)", g->members[i], cls);
+			else
+				more++;
 			if (!p || p->is_bridge || goes_along(d, p))
 				continue;
+			/* the reasons name a few members; the peers list has the rest */
 			if (host_critical(p)) {
-				add_sep(&crit);
-				sbuf_addf(&crit, "%s %s", g->members[i], cls);
+				if (n_crit++ < 4) {
+					add_sep(&crit);
+					sbuf_addf(&crit, "%s %s", g->members[i], cls);
+				}
 			} else if (same_slot(p->bdf, d->bdf)) {
-				if (funcs.len)
-					sbuf_addstr(&funcs, ", ");
-				sbuf_addstr(&funcs, g->members[i]);
-			} else {
-				add_sep(&along);
-				sbuf_addf(&along, "%s", g->members[i]);
+				if (n_funcs++ < 8)
+					sbuf_addf(&funcs, "%s%s", funcs.len ? ", " : "",
+						  g->members[i]);
+			} else if (n_along++ < 8) {
+				sbuf_addf(&along, "%s%s", along.len ? ", " : "", g->members[i]);
 			}
 		}
+		if (more)
+			r->peers[r->n_peers++] = arena_printf(a, "and %zu more", more);
+		if (n_crit > 4)
+			sbuf_addf(&crit, " and %zu more", n_crit - 4);
+		if (n_along > 8)
+			sbuf_addf(&along, " and %zu more", n_along - 8);
 	}
-	for (size_t i = 0; i < d->n_problems; i++) {
-		add_sep(&fix);
-		sbuf_addf(&fix, "fix finding %s first", d->problems[i]);
+	/* findings about the device: errors and blockers must be fixed first, the rest are
+	 * named in why */
+	for (size_t i = 0; i < c->res->n_findings; i++) {
+		const struct finding *f = &c->res->findings[i];
+
+		if (!f->subject.kind || strcmp(f->subject.kind, "device") != 0 || !f->subject.id ||
+		    strcmp(f->subject.id, d->bdf) != 0)
+			continue;
+		if (f->severity >= SEV_ERROR) {
+			add_sep(&fix);
+			sbuf_addf(&fix, "fix finding %s first", f->id);
+		} else {
+			add_sep(&notes);
+			sbuf_addf(&notes, "see finding %s (%s)", f->id, severity_name(f->severity));
+		}
 	}
 	if (d->iommu_group < 0) {
 		r->verdict = READINESS_UNKNOWN;
@@ -373,6 +400,8 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 	if (d->boot_vga == 1 && strcmp(kind_of(d), "gpu") == 0)
 		sbuf_addstr(&why, "; the host boots on it: keep the host's console off it");
 out:
+	if (notes.len)
+		sbuf_addf(&why, "; %s", notes.buf);
 	if (fix.len && !sbuf_failed(&fix))
 		r->fix = arena_strdup(a, fix.buf);
 	if (!sbuf_failed(&why))
@@ -382,6 +411,7 @@ out:
 	sbuf_release(&why);
 	sbuf_release(&along);
 	sbuf_release(&funcs);
+	sbuf_release(&notes);
 }
 
 static const char *display_name(struct arena *a, const struct pci_device *d)
@@ -420,13 +450,17 @@ int readiness_fill(struct factstore *fs, struct result *res)
 	for (size_t i = 0; i < res->n_devices; i++)
 		if (rank_of(&res->devices[i]) >= 0)
 			n++;
+	if (n > MAX_READINESS_ROWS) {
+		res->n_readiness_dropped = n - MAX_READINESS_ROWS;
+		n = MAX_READINESS_ROWS;
+	}
 	res->readiness = arena_alloc(&res->arena, (n ? n : 1) * sizeof(*res->readiness));
 	for (int rank = 0; rank <= 4; rank++)
 		for (size_t i = 0; i < res->n_devices; i++) {
 			const struct pci_device *d = &res->devices[i];
 			struct readiness *r;
 
-			if (rank_of(d) != rank)
+			if (rank_of(d) != rank || res->n_readiness >= n)
 				continue;
 			r = &res->readiness[res->n_readiness++];
 			*r = (struct readiness){

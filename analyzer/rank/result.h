@@ -128,7 +128,8 @@ struct readiness {
 	const char *name;    /* "NVIDIA ... [10de:2504]" or the bdf */
 	const char *kind;    /* "gpu", "nic", "storage", "usb", "audio", "other" */
 	int64_t iommu_group; /* -1 unknown */
-	const char **peers;  /* the group's other members, "bdf (class name)" */
+	const char **peers;  /* the group's other members, "bdf (class name)"; at most
+			      * MAX_READINESS_PEERS, then "and N more" */
 	size_t n_peers;
 	const char *reset;  /* "flr", "pm", "bus", "none", "sysfs: flr bus", "unknown" */
 	const char *driver; /* or NULL */
@@ -167,12 +168,13 @@ struct result {
 	 * names no device. */
 	struct pci_device *devices; /* in tree order: each parent before its children */
 	size_t n_devices;
-	size_t n_devices_dropped; /* devices beyond MAX_TOPOLOGY_DEVICES, not listed */
+	size_t n_devices_dropped; /* rows naming devices beyond MAX_TOPOLOGY_DEVICES (not listed) */
 	const char *tree_source;  /* how parents were found: "lspci -t", ...; NULL: not found */
 	struct iommu_group_info *groups; /* by group number */
 	size_t n_groups;
 	struct readiness *readiness; /* VM devices first, then GPUs, NICs, storage, USB */
 	size_t n_readiness;
+	size_t n_readiness_dropped; /* devices beyond MAX_READINESS_ROWS, not rated */
 
 	/* Unexplained evidence, in input order: at most MAX_UNEXPLAINED listed, all counted. */
 	struct unexplained *unexplained;

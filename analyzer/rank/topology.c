@@ -21,6 +21,9 @@
 #include "rank/readiness.h"
 #include "rank/result.h"
 
+/* Devices appended since the last sort that find() scans linearly. */
+#define UNSORTED_TAIL 32
+
 /* Rows a line-derived query may return; the store bounds the work too (MAX_SQL_STEPS). */
 #define LINE_QUERY_LIMIT "20000"
 
@@ -100,6 +103,10 @@ static struct pci_device *find_or_add(struct topo *t, const char *bdf, const cha
 		.subordinate_bus = -1,
 		.source = source,
 	};
+	if (t->n - t->n_sorted >= UNSORTED_TAIL) {
+		resort(t); /* keeps lookups O(log n); no caller holds a device across this call */
+		d = find(t, bdf);
+	}
 	return d;
 }
 

@@ -689,14 +689,13 @@ static void put_picture(struct sbuf *sb, const struct result *res)
 	for (size_t k = 0; k < n_sl; k++)
 		put_box(sb, &sl[k], &cols[sl[k].col]);
 	sbuf_addstr(sb, "</svg></div>\n");
-	if (n_sl < res->n_devices || res->n_devices_dropped)
+	if (n_sl < res->n_devices)
 		sbuf_addf(
 			sb,
 			"<p class=\"note\">%zu more device%s not drawn to keep the picture "
 			"readable (every problem, passthrough, GPU, NIC, storage and USB device is "
 			"drawn); all are listed under <a href=\"#devices\">All devices</a>.</p>\n",
-			res->n_devices - n_sl + res->n_devices_dropped,
-			res->n_devices - n_sl + res->n_devices_dropped == 1 ? "" : "s");
+			res->n_devices - n_sl, res->n_devices - n_sl == 1 ? "" : "s");
 	free(drawn);
 	free(sl);
 	free(cols);
@@ -778,6 +777,11 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 		sbuf_addstr(sb, "</td></tr>\n");
 	}
 	sbuf_addstr(sb, "</table>\n");
+	if (res->n_readiness_dropped)
+		sbuf_addf(sb,
+			  "<p class=\"note\">%zu more devices beyond the limit of %d were not "
+			  "rated.</p>\n",
+			  res->n_readiness_dropped, MAX_READINESS_ROWS);
 }
 
 static void put_devices(struct sbuf *sb, const struct result *res)
@@ -785,10 +789,10 @@ static void put_devices(struct sbuf *sb, const struct result *res)
 	if (res->n_devices == 0)
 		return;
 	sbuf_addf(sb,
-		  "<details id=\"devices\"><summary><b>All devices (%zu)</b></summary>\n"
+		  "<details id=\"devices\"><summary><b>All devices (%zu%s)</b></summary>\n"
 		  "<table class=\"devs\"><tr><th>Device</th><th>Class</th><th>Name</th>"
 		  "<th>Ids</th><th>Driver</th><th>Group</th><th>Parent</th><th>VM</th></tr>\n",
-		  res->n_devices + res->n_devices_dropped);
+		  res->n_devices, res->n_devices_dropped ? "+" : "");
 	for (size_t i = 0; i < res->n_devices; i++) {
 		const struct pci_device *d = &res->devices[i];
 
@@ -816,9 +820,8 @@ static void put_devices(struct sbuf *sb, const struct result *res)
 	sbuf_addstr(sb, "</table>\n");
 	if (res->n_devices_dropped)
 		sbuf_addf(sb,
-			  "<p class=\"note\">%zu more devices beyond the limit of %d are not "
-			  "listed.</p>\n",
-			  res->n_devices_dropped, MAX_TOPOLOGY_DEVICES);
+			  "<p class=\"note\">Devices beyond the limit of %d are not listed.</p>\n",
+			  MAX_TOPOLOGY_DEVICES);
 	sbuf_addstr(sb, "</details>\n");
 }
 

@@ -350,6 +350,9 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 		sbuf_addstr(sb, " |\n");
 	}
 	sbuf_addch(sb, '\n');
+	if (res->n_readiness_dropped)
+		sbuf_addf(sb, "%zu more devices were not rated (limit %d).\n\n",
+			  res->n_readiness_dropped, MAX_READINESS_ROWS);
 }
 
 /* Error-like lines no signature explains, folded: what to write knowledge for next. */

@@ -416,6 +416,9 @@ static void put_readiness(struct text_out *t, const struct result *res)
 			sbuf_addch(sb, '\n');
 		}
 	}
+	if (res->n_readiness_dropped)
+		sbuf_addf(sb, "  ... and %zu more devices, not rated (limit %d)\n",
+			  res->n_readiness_dropped, MAX_READINESS_ROWS);
 }
 
 void report_text_render(const struct result *res, bool colour, struct sbuf *sb)

@@ -6,8 +6,9 @@
 #   - the PNG is decoded (zlib + PNG filters, in python3) and must not be blank: enough
 #     distinct colours, enough non-white pixels, and the colours of the picture's marks (problem
 #     fill #fdecea, passthrough fill #dcecfb, group fill #faf6e8) where the sample has them;
-#   - the DOM must hold the expected devices (data-bdf), IOMMU group boxes (data-group) and
-#     finding ids (data-finding), and the HTML must load nothing from the network.
+#   - the DOM must hold the expected devices (data-bdf), IOMMU group boxes (data-group), the
+#     sample's expected finding ids and exactly the findings of the JSON report (data-finding),
+#     and the HTML must load nothing from the network.
 # Chromium runs with networking features off and a throw-away profile. Skips (77) only when
 # chromium is not installed (tools/deps.sh installs it). HTML_CHROMIUM_SAVE=DIR keeps the PNGs
 # (docs/images/ holds copies made that way).
@@ -44,7 +45,8 @@ run_browser() { # out-args... file
 		--disable-dev-shm-usage --user-data-dir="$(mktemp -d "$tmp/profile.XXXXXX")" "$@"
 }
 
-# name | expected bdfs | expected groups | expected finding ids | expected mark colours
+# name | expected bdfs | expected groups | expected finding ids (expected.json; '-': none
+# required) | expected mark colours
 cases=(
 	"pve-gpu-bar3-efifb|0000:04:00.0 0000:42:00.0 0000:42:00.1 0000:00:1f.0 0000:0c:00.0|24 69 29|bar-reserve-conflict|fdecea dcecfb faf6e8"
 	"pve-group-not-viable|0000:01:00.0|1|iommu-group-not-viable|fdecea faf6e8"
@@ -83,15 +85,17 @@ for c in "${cases[@]}"; do
 		grep -q "<g class=\"group[^\"]*\" data-group=\"$g\"" "$tmp/$name.dom" ||
 			fail "$name: no box for IOMMU group $g in the DOM"
 	done
-	if [ "$findings" = "-" ]; then
-		if grep -q 'data-finding=' "$tmp/$name.dom"; then
-			fail "$name: a healthy host shows a finding"
-		fi
-	else
-		for f in $findings; do
-			grep -q "data-finding=\"$f\"" "$tmp/$name.dom" || fail "$name: finding $f is not in the DOM"
-		done
-	fi
+	# the sample's expected causes, and every finding the JSON report of the same input has
+	json_ids=$("$bin" --format json "$sample" 2>/dev/null |
+		python3 -c 'import json,sys; print(" ".join(f["id"] for f in json.load(sys.stdin)["findings"]))') ||
+		fail "$name: analyze --format json failed"
+	[ "$findings" = "-" ] && findings=
+	for f in $findings $json_ids; do
+		grep -q "data-finding=\"$f\"" "$tmp/$name.dom" || fail "$name: finding $f is not in the DOM"
+	done
+	n_dom=$(grep -o 'data-finding="[^"]*"' "$tmp/$name.dom" | wc -l)
+	n_json=$(echo $json_ids | wc -w)
+	[ "$n_dom" = "$n_json" ] || fail "$name: $n_dom findings in the DOM, $n_json in the JSON report"
 	grep -q '<table class="ready">' "$tmp/$name.dom" || fail "$name: no readiness table in the DOM"
 
 	python3 - "$png" "$name" "$colours" <<'EOF' || fail "$name: the screenshot looks wrong (see above)"
