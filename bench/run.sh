@@ -17,7 +17,9 @@
 #
 # Environment: BENCH_RUNS (3), BENCH_CASES (1000), BENCH_BIG_MB (50), BENCH_SCALE ("1 10 100"),
 # BENCH_SKIP (words of: main scale corpus collect), BENCH_KEEP=1 (keep the scratch dir),
-# BENCH_NO_INSTALL=1 (never apt-get install GNU time, pcre2-utils or sosreport).
+# BENCH_NO_INSTALL=1 (never apt-get install GNU time, pcre2-utils or sosreport),
+# BENCH_BASELINE=OTHER_BUILD_DIR (also run that build's analyze, interleaved, and print
+# this/baseline: the before and after of an optimisation, measured side by side).
 # Times come from bench/bench_time.c (wait4 rusage: microseconds), built here when missing.
 set -uo pipefail
 
@@ -36,6 +38,8 @@ scale=${BENCH_SCALE:-1 10 100}
 skip=" ${BENCH_SKIP:-} "
 
 [ -x "$analyze" ] || { echo "run.sh: no analyze at '$analyze' (build it first)" >&2; exit 1; }
+base=${BENCH_BASELINE:+$BENCH_BASELINE/bin/analyze}
+[ -z "$base" ] || [ -x "$base" ] || { echo "run.sh: no analyze at '$base'" >&2; exit 1; }
 
 can_install() {
 	[ "${BENCH_NO_INSTALL:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
@@ -125,6 +129,7 @@ side_by_side() {
 	for _ in $(seq 1 "$runs"); do
 		run_once "$name" "${acmd[@]}"
 		[ "$have_floor" = 1 ] && run_once "$name.floor" "${fcmd[@]}"
+		[ -n "$base" ] && run_once "$name.base" "$base" "${acmd[@]:1}"
 	done
 	printf '%-22s %8s MB  analyze wall %s s, cpu %s s, RSS %s MiB\n' "$label" "$(mb "$bytes")" \
 		"$(mstat "$name" 1 | tr ' ' /)" "$(mstat "$name" 2 | tr ' ' /)" \
@@ -138,6 +143,15 @@ side_by_side() {
 			"$(ratio "$(med "$name" 2)" "$(med "$name.floor" 2)")" \
 			"$(ratio "$(med "$name" 1)" "$(med "$name.floor" 1)")"
 	fi
+	[ -n "$base" ] && baseline_row "$name"
+}
+
+# baseline_row NAME: the baseline build's figures for NAME and this/baseline
+baseline_row() {
+	printf '%-22s %11s  baseline wall %s s, cpu %s s, RSS %s MiB; this/baseline: cpu %sx, wall %sx\n' \
+		"" "" "$(mstat "$1.base" 1 | tr ' ' /)" "$(mstat "$1.base" 2 | tr ' ' /)" \
+		"$(awk -v k="$(med "$1.base" 3)" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(ratio "$(med "$1" 2)" "$(med "$1.base" 2)")" "$(ratio "$(med "$1" 1)" "$(med "$1.base" 1)")"
 }
 
 # ---- inputs ----
@@ -145,6 +159,7 @@ side_by_side() {
 echo "vfio-doctor benchmarks: $(date -u +%FT%TZ), $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "analyze: $analyze ($(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?'); $(grep -m1 CMAKE_BUILD_TYPE:STRING "$build/CMakeCache.txt" 2>/dev/null | cut -d= -f2) build)"
 echo "runs: $runs per figure, min/median; cpu = user+sys; RSS = peak resident set (bench_time: wait4 rusage)"
+[ -z "$base" ] || echo "baseline: $base, interleaved with every analyze run"
 [ "$have_floor" = 1 ] || echo "floor: pcre2grep not available (apt-get install pcre2-utils); floor columns left out"
 gen_cases=$cases
 case "$skip" in *" corpus "*) gen_cases=0 ;; esac
@@ -175,10 +190,24 @@ if [[ "$skip" != *" scale "* ]]; then
 	echo "== 2. scaling (linuxhw kernel logs repeated; inputs of at most 25 MB each)"
 	for s in $scale; do
 		name=scale_$s
-		for _ in $(seq 1 "$runs"); do run_once "$name" "$analyze" -o /dev/null "$in/scale/$s"/*; done
+		for _ in $(seq 1 "$runs"); do
+			run_once "$name" "$analyze" -o /dev/null "$in/scale/$s"/*
+			[ -n "$base" ] && run_once "$name.base" "$base" -o /dev/null "$in/scale/$s"/*
+		done
 		awk -v s="$s" -v w="$(med "$name" 1)" -v c="$(med "$name" 2)" -v r="$(med "$name" 3)" \
 			'BEGIN { printf "%5d MB: wall %6.2f s, cpu %6.2f s, RSS %7.1f MiB | per MB: wall %5.3f s, cpu %5.3f s, RSS %5.2f MiB\n",
 				s, w, c, r / 1024, w / s, c / s, r / 1024 / s }'
+		[ -n "$base" ] && baseline_row "$name"
+	done
+	prev=
+	for s in $scale; do
+		if [ -n "$prev" ]; then
+			awk -v a="$prev" -v b="$s" -v ca="$(med "scale_$prev" 2)" -v cb="$(med "scale_$s" 2)" \
+				-v ra="$(med "scale_$prev" 3)" -v rb="$(med "scale_$s" 3)" 'BEGIN {
+				printf "marginal %d -> %d MB: cpu %.3f s per MB, RSS %.2f MiB per MB\n",
+					a, b, (cb - ca) / (b - a), (rb - ra) / 1024 / (b - a) }'
+		fi
+		prev=$s
 	done
 	first=${scale%% *}
 	last=${scale##* }
@@ -194,6 +223,7 @@ if [[ "$skip" != *" corpus "* ]]; then
 	echo "== 3. corpus throughput: $cases bundles (linuxhw backgrounds, a catalog failure example or none); one run"
 	if "$analyze" corpus --help >/dev/null 2>&1; then
 		run_once corpus "$analyze" corpus "$in/corpus" -j2 -o "$work/corpus.out"
+		[ -n "$base" ] && run_once corpus.base "$base" corpus "$in/corpus" -j2 -o "$work/corpus.base"
 		w=$(med corpus 1)
 		c=$(med corpus 2)
 		awk -v n="$cases" -v w="$w" -v c="$c" -v r="$(med corpus 3)" 'BEGIN {
@@ -201,6 +231,7 @@ if [[ "$skip" != *" corpus "* ]]; then
 			printf "throughput: %.0f bundles/min by wall; %.0f bundles/min on 2 cores by cpu (goal >= 1000)\n",
 				n * 60 / w, n * 60 / (c / 2) }'
 		grep -E '^[0-9]+ cases:' "$work/corpus.out" | sed 's/^/verdicts: /'
+		[ -n "$base" ] && baseline_row corpus
 	else
 		echo "corpus mode not built yet: measuring a loop of single analyze runs instead"
 		n=$((cases < 100 ? cases : 100))
