@@ -46,6 +46,8 @@ static const char css[] =
 	"svg.tree .dev.problem rect{fill:#fdecea;stroke:#c0392b;stroke-width:2.5}"
 	"svg.tree .drv{text-anchor:end;fill:#2d5a27}svg.tree .bdf{font-weight:bold}svg.tree .ids{fill:#555}svg.tree .sub{fill:#666}"
 	"svg.tree .mark-problem{fill:#a93226;font-weight:bold}"
+	"svg.tree .dev.warn rect{fill:#fff4dc;stroke:#c98a00;stroke-width:2.5}"
+	"svg.tree .mark-warn{fill:#8a5a00;font-weight:bold}"
 	"svg.tree .mark-vm{fill:#1f5f99;font-weight:bold}"
 	"svg.tree .group-box{fill:#faf6e8;stroke:#b8a25a;stroke-dasharray:4 3}"
 	"svg.tree .group-label{fill:#7d6a2a;font-size:10px}"
@@ -57,6 +59,7 @@ static const char css[] =
 	".legend .sw{display:inline-block;width:1.4em;height:.9em;border:2px solid;"
 	"vertical-align:middle;margin:0 .3em 0 0;border-radius:3px}"
 	".sw-problem{background:#fdecea;border-color:#c0392b!important}"
+	".sw-warn{background:#fff4dc;border-color:#c98a00!important}"
 	".sw-vm{background:#dcecfb;border-color:#1f6fb2!important}"
 	".sw-bridge{background:#eef1f5;border-color:#8a94a6!important}"
 	".sw-group{background:#faf6e8;border-color:#b8a25a!important;border-style:dashed!important}"
@@ -563,9 +566,27 @@ static void put_vm_mark(struct sbuf *sb, const struct pci_device *d)
 	sbuf_addstr(sb, "</tspan>");
 }
 
-static void put_box(struct sbuf *sb, const struct slot *s, const struct column *c)
+/* The most severe finding about bdf (the best ranked among equals), or NULL. */
+static const struct finding *worst_finding(const struct result *res, const char *bdf)
+{
+	const struct finding *w = NULL;
+
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const struct finding *f = &res->findings[i];
+
+		if (f->subject.kind && strcmp(f->subject.kind, "device") == 0 && f->subject.id &&
+		    strcmp(f->subject.id, bdf) == 0 && (!w || f->severity > w->severity))
+			w = f;
+	}
+	return w;
+}
+
+static void put_box(struct sbuf *sb, const struct result *res, const struct slot *s,
+		    const struct column *c)
 {
 	const struct pci_device *d = s->d;
+	const struct finding *worst = d->n_problems ? worst_finding(res, d->bdf) : NULL;
+	bool serious = !worst || worst->severity >= SEV_ERROR; /* no finding: a problem id only */
 	int x = c->x + s->x, y = c->y + s->y;
 
 	sbuf_addstr(sb, "<g class=\"dev");
@@ -574,7 +595,7 @@ static void put_box(struct sbuf *sb, const struct slot *s, const struct column *
 	if (d->passthrough)
 		sbuf_addstr(sb, " passthrough");
 	if (d->n_problems)
-		sbuf_addstr(sb, " problem");
+		sbuf_addstr(sb, serious ? " problem" : " warn");
 	sbuf_addstr(sb, "\" data-bdf=\"");
 	h(sb, d->bdf);
 	sbuf_addstr(sb, "\"><title>");
@@ -615,8 +636,9 @@ static void put_box(struct sbuf *sb, const struct slot *s, const struct column *
 		sbuf_addstr(sb, "(not in lspci)");
 	sbuf_addf(sb, "</text><text class=\"sub\" x=\"%d\" y=\"%d\">", x + 6, y + 39);
 	if (d->n_problems) {
-		sbuf_addstr(sb, "<tspan class=\"mark-problem\">&#9888; PROBLEM: ");
-		put_cut(sb, d->problems[0], 26);
+		sbuf_addstr(sb, serious ? "<tspan class=\"mark-problem\">&#9888; PROBLEM: "
+					: "<tspan class=\"mark-warn\">&#9888; WARNING: ");
+		put_cut(sb, worst ? worst->id : d->problems[0], 26);
 		sbuf_addstr(sb, "</tspan>");
 	} else if (d->passthrough) {
 		put_vm_mark(sb, d);
@@ -630,8 +652,10 @@ static void put_legend(struct sbuf *sb)
 {
 	sbuf_addstr(sb,
 		    "<p class=\"legend\">"
-		    "<span><span class=\"sw sw-problem\"></span>&#9888; PROBLEM: a finding "
-		    "names the device</span> "
+		    "<span><span class=\"sw sw-problem\"></span>&#9888; PROBLEM: an error or "
+		    "blocker finding names the device</span> "
+		    "<span><span class=\"sw sw-warn\"></span>&#9888; WARNING: a warning names "
+		    "it</span> "
 		    "<span><span class=\"sw sw-vm\"></span>&#9654; VM / PASSTHROUGH: a VM config "
 		    "or QEMU command line passes it through, or it is bound to vfio-pci</span> "
 		    "<span><span class=\"sw sw-bridge\"></span>bridge or root port</span> "
@@ -687,7 +711,7 @@ static void put_picture(struct sbuf *sb, const struct result *res)
 	put_group_rects(sb, res, sl, n_sl, cols);
 	put_edges(sb, sl, n_sl, cols);
 	for (size_t k = 0; k < n_sl; k++)
-		put_box(sb, &sl[k], &cols[sl[k].col]);
+		put_box(sb, res, &sl[k], &cols[sl[k].col]);
 	sbuf_addstr(sb, "</svg></div>\n");
 	if (n_sl < res->n_devices)
 		sbuf_addf(

@@ -150,6 +150,22 @@ static void test_picture_is_inline_svg_with_group_boxes_and_marks(void)
 	result_release(&r);
 }
 
+/* A device only a warning names is marked WARNING in amber, not PROBLEM in red. */
+static void test_warning_marks_differ_from_problems(void)
+{
+	struct result r;
+	char *html;
+
+	build(&r);
+	r.findings[1].severity = SEV_WARNING; /* bar-reserve-conflict on 0000:01:00.0 */
+	html = fixture_render(&r, "html", false);
+	CHECK(strstr(html, "<g class=\"dev passthrough warn\" data-bdf=\"0000:01:00.0\">") != NULL);
+	CHECK(strstr(html, "&#9888; WARNING: bar-reserve-conflict") != NULL);
+	CHECK(strstr(html, "PROBLEM: bar-reserve-conflict") == NULL);
+	free(html);
+	result_release(&r);
+}
+
 static void test_names_are_escaped_everywhere(void)
 {
 	struct result r;
@@ -163,7 +179,8 @@ static void test_names_are_escaped_everywhere(void)
 	CHECK(strstr(html, "&& make") == NULL);
 	CHECK(strstr(html, "$ cd rom-parser &amp;&amp; make") != NULL);
 	/* the box cuts the long name and the VM on a character boundary, then escapes them */
-	CHECK(strstr(html, "&#9654; VM $ cd rom-p&#8230;</tspan> Status: Cap+ 66MHz- UDF&#8230;") != NULL);
+	CHECK(strstr(html, "&#9654; VM $ cd rom-p&#8230;</tspan> Status: Cap+ 66MHz- UDF&#8230;") !=
+	      NULL);
 	free(html);
 	result_release(&r);
 }
@@ -280,6 +297,7 @@ static void test_no_devices_says_what_to_add(void)
 	result_release(&r);
 }
 
-TEST_MAIN(test_picture_is_inline_svg_with_group_boxes_and_marks, test_names_are_escaped_everywhere,
+TEST_MAIN(test_picture_is_inline_svg_with_group_boxes_and_marks,
+	  test_warning_marks_differ_from_problems, test_names_are_escaped_everywhere,
 	  test_nothing_loads_from_the_network, test_readiness_table_in_every_format,
 	  test_large_host_is_capped_with_a_note, test_no_devices_says_what_to_add)
