@@ -22,26 +22,6 @@ static bool is_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* w at the start of a word, any case; whole word when it ends in '$' ("invalid$" does not
- * take "invalidation", "fault" does not take "default" but takes "IO_PAGE_FAULT"). */
-static bool has_word(struct str s, const char *w)
-{
-	size_t l = strlen(w);
-	bool whole = l && w[l - 1] == '$';
-
-	if (whole)
-		l--;
-	for (size_t i = 0; i + l <= s.len; i++) {
-		if (i && is_alnum(s.ptr[i - 1]))
-			continue;
-		if (strncasecmp(s.ptr + i, w, l) != 0)
-			continue;
-		if (!whole || i + l == s.len || !is_alnum(s.ptr[i + l]))
-			return true;
-	}
-	return false;
-}
-
 static const char *const topics[] = {
 	"vfio",	       "VFIO",	"DMAR", "AMD-Vi", "IOMMU",	"iommu", "BAR",		"PCI ROM",
 	"header type", "reset", "FLR",	"D3",	  "TASK ERROR", "kvm:",	 "qemu-system",
@@ -80,15 +60,65 @@ bool unexplained_benign(struct str text)
 	return false;
 }
 
+/* An error word at the start of a word, any case; a word ending in '$' must end there too
+ * ("invalid$" does not take "invalidation"; "fault" does not take "default" but takes
+ * "IO_PAGE_FAULT"). One pass over the line: only word starts whose first letter begins some
+ * error word are compared. */
+static bool has_error_word(struct str s)
+{
+	for (size_t i = 0; i < s.len; i++) {
+		static const bool first[256] = {
+			['e'] = true, ['f'] = true, ['c'] = true, ['u'] = true, ['i'] = true,
+			['r'] = true, ['t'] = true, ['d'] = true, ['n'] = true, ['b'] = true,
+		};
+		char c = (char)(s.ptr[i] | 0x20); /* ASCII lower case for letters */
+
+		if (!first[(unsigned char)c] || (i && is_alnum(s.ptr[i - 1])))
+			continue;
+		for (size_t k = 0; k < sizeof(errors) / sizeof(*errors); k++) {
+			const char *w = errors[k];
+			size_t l = strlen(w);
+			bool whole = w[l - 1] == '$';
+
+			if (w[0] != c)
+				continue;
+			if (whole)
+				l--;
+			if (i + l > s.len || strncasecmp(s.ptr + i, w, l) != 0)
+				continue;
+			if (!whole || i + l == s.len || !is_alnum(s.ptr[i + l]))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* A topic word anywhere, case as written. One pass over the line (15 memmem calls per line
+ * cost about a tenth of the matcher's time on the linuxhw corpus): only bytes that begin some
+ * topic are compared. */
+static bool has_topic(struct str s)
+{
+	static const bool first[256] = {
+		['v'] = true, ['V'] = true, ['D'] = true, ['A'] = true, ['I'] = true,
+		['i'] = true, ['B'] = true, ['P'] = true, ['h'] = true, ['r'] = true,
+		['F'] = true, ['T'] = true, ['k'] = true, ['q'] = true,
+	};
+
+	for (size_t i = 0; i < s.len; i++) {
+		if (!first[(unsigned char)s.ptr[i]])
+			continue;
+		for (size_t k = 0; k < sizeof(topics) / sizeof(*topics); k++) {
+			size_t l = strlen(topics[k]);
+
+			if (topics[k][0] == s.ptr[i] && i + l <= s.len &&
+			    memcmp(s.ptr + i, topics[k], l) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool unexplained_looks_like(struct str text)
 {
-	bool topic = false, error = false;
-
-	for (size_t i = 0; !topic && i < sizeof(topics) / sizeof(*topics); i++)
-		topic = has(text, topics[i]);
-	if (!topic)
-		return false;
-	for (size_t i = 0; !error && i < sizeof(errors) / sizeof(*errors); i++)
-		error = has_word(text, errors[i]);
-	return error && !unexplained_benign(text);
+	return has_topic(text) && has_error_word(text) && !unexplained_benign(text);
 }
