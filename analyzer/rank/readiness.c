@@ -387,7 +387,11 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 	if (strcmp(kind_of(d), "gpu") == 0 && host_display_driver(d->driver))
 		put_ids_fix(c, d, &fix);
 	r->verdict = fix.len ? READINESS_AFTER_FIX : READINESS_READY;
-	if (r->n_peers == 0)
+	if (r->n_peers == 0 &&
+	    !(d->source && (strstr(d->source, "lspci") || strstr(d->source, "sysfs"))))
+		sbuf_addf(&why, "in group %lld; the input does not list the group's other members",
+			  (long long)d->iommu_group);
+	else if (r->n_peers == 0)
 		sbuf_addf(&why, "alone in group %lld", (long long)d->iommu_group);
 	else
 		sbuf_addf(&why, "group %lld: %s", (long long)d->iommu_group,

@@ -763,9 +763,12 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 		h(sb, r->bdf);
 		sbuf_addstr(sb, "</code> ");
 		h(sb, r->kind);
-		sbuf_addstr(sb, "<br><span class=\"meta\">");
-		h(sb, r->name);
-		sbuf_addstr(sb, "</span></td><td>");
+		if (r->name && strcmp(r->name, r->bdf) != 0) {
+			sbuf_addstr(sb, "<br><span class=\"meta\">");
+			h(sb, r->name);
+			sbuf_addstr(sb, "</span>");
+		}
+		sbuf_addstr(sb, "</td><td>");
 		if (r->iommu_group >= 0)
 			sbuf_addf(sb, "%lld", (long long)r->iommu_group);
 		else

@@ -315,8 +315,10 @@ static void put_readiness(struct sbuf *sb, const struct result *res)
 
 		sbuf_addstr(sb, "| ");
 		text(sb, r->bdf);
-		sbuf_addstr(sb, " ");
-		text(sb, r->name);
+		if (r->name && strcmp(r->name, r->bdf) != 0) {
+			sbuf_addstr(sb, " ");
+			text(sb, r->name);
+		}
 		sbuf_addstr(sb, " | ");
 		if (r->iommu_group >= 0)
 			sbuf_addf(sb, "%lld", (long long)r->iommu_group);

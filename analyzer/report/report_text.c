@@ -384,7 +384,9 @@ static void put_readiness(struct text_out *t, const struct result *res)
 		sbuf_addstr(sb, verdict_text(r->verdict));
 		style(t, ANSI_RESET);
 		sbuf_addstr(sb, "\n      ");
-		report_util_put(sb, r->name, 0, NULL);
+		report_util_put(
+			sb, r->name && strcmp(r->name, r->bdf) != 0 ? r->name : "(not in lspci)", 0,
+			NULL);
 		if (r->vm) {
 			sbuf_addstr(sb, "; VM ");
 			report_util_put(sb, r->vm, 0, NULL);
