@@ -187,8 +187,10 @@ out:
 
 /* The example's inputs through the real input layer (ingest_buffer: normalisation, paste
  * splitting, classification by content and by name, parsers, fact store), exactly as loose
- * files would go. A declared kind is what the author expects; when the input layer recognises
- * something else, note says so (shown only if the example fails). */
+ * files would go; an input named by a bundle path ("proc/cmdline", "roms/0000:01:00.0.rom")
+ * goes in as that bundle member (ingest_member). A declared kind is what the author expects;
+ * when the input layer recognises something else, note says so (shown only if the example
+ * fails). */
 static int load_example(struct factstore *fs, const struct kb_example *ex, struct sbuf *note,
 			struct error *err)
 {
@@ -199,8 +201,10 @@ static int load_example(struct factstore *fs, const struct kb_example *ex, struc
 	for (size_t i = 0; i < ex->n_inputs; i++) {
 		const struct kb_input *in = &ex->inputs[i];
 		size_t first = ing.records.n;
+		struct str data = str_from_mem(in->text, in->len);
+		int member = ingest_member(&ing, in->name, data, err);
 
-		if (ingest_buffer(&ing, in->name, str_from_mem(in->text, in->len), err) < 0)
+		if (member < 0 || (member == 0 && ingest_buffer(&ing, in->name, data, err) < 0))
 			goto out;
 		for (size_t r = first; in->kind && r < ing.records.n; r++) {
 			const char *got = source_kind_name(ing.records.v[r].kind);
@@ -212,6 +216,8 @@ static int load_example(struct factstore *fs, const struct kb_example *ex, struc
 					ing.records.v[r].last_line, got, in->kind);
 		}
 	}
+	if (ingest_flush(&ing, err) < 0)
+		goto out;
 	ret = 0;
 out:
 	ingest_release(&ing);

@@ -58,6 +58,7 @@
 #define MAX_CANDIDATES	  1000  /* candidates of one signature per run */
 #define MAX_LINT_BYTES	  (50u * 1024) /* adversarial subject length in kb lint */
 #define MAX_TEMPLATE_TAGS 128 /* {{...}} tags in one fix or reason template (kb lint) */
+#define MAX_KB_BINARY_BYTES (64u * 1024) /* a knowledge example's "base64" input, decoded */
 
 /* collect: every item is bounded in time and size (docs/collect.md) */
 #define COLLECT_DEADLINE_S	 30		    /* default global deadline (--deadline) */

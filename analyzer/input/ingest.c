@@ -654,6 +654,34 @@ int ingest_buffer(struct ingest *ing, const char *name, struct str data, struct 
 	return ret;
 }
 
+int ingest_member(struct ingest *ing, const char *path, struct str data, struct error *err)
+{
+	double t0 = now_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
+	struct classification c;
+	int ret;
+
+	if (!classify_path(path, &c))
+		return 0;
+	if (data.len > MAX_ENTRY_BYTES)
+		return error_set(err, EXIT_LIMIT, "'%s': more than %u bytes, refusing", path,
+				 MAX_ENTRY_BYTES);
+	ing->total_bytes += data.len;
+	if (ing->total_bytes > MAX_TOTAL_BYTES)
+		return error_set(err, EXIT_LIMIT,
+				 "'%s': inputs hold more than %u bytes in all, refusing", path,
+				 MAX_TOTAL_BYTES);
+	ing->origin = arena_strdup(&ing->arena, path);
+	ret = sink_file(ing, path, data, err);
+	ing->stats.read_ms +=
+		(now_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
+	return ret < 0 ? -1 : 1;
+}
+
+int ingest_flush(struct ingest *ing, struct error *err)
+{
+	return flush_sysfs(ing, err);
+}
+
 static bool peek_archive(const char *path)
 {
 	char head[512];

@@ -78,3 +78,14 @@ int ingest_add(struct ingest *ing, const char *arg, struct error *err);
 /* Loads bytes already in memory as if they were a loose file called name (tests, fuzzing):
  * archives are read as bundles, text is normalised and split when it is a paste. */
 int ingest_buffer(struct ingest *ing, const char *name, struct str data, struct error *err);
+
+/* Loads bytes already in memory as the bundle member at path would be (knowledge examples):
+ * when path is in the bundle path table ("proc/sys/kernel/split_lock_mitigate",
+ * "roms/0000:01:00.0.rom"), it decides the kind and what else the path knows, exactly as in
+ * a bundle. Returns 1 when loaded, 0 when the table does not know path (nothing is loaded:
+ * give the bytes to ingest_buffer()), -1 with err. Attributes of sys/bus/pci/devices/<bdf>/
+ * wait, as in a bundle, until ingest_flush() turns each device's attributes into one input. */
+int ingest_member(struct ingest *ing, const char *path, struct str data, struct error *err);
+
+/* Loads the device attributes ingest_member() collected. Returns 0, or -1 with err. */
+int ingest_flush(struct ingest *ing, struct error *err);

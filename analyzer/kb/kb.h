@@ -60,7 +60,7 @@ struct need {
 struct kb_input {
 	const char *name;
 	const char *kind; /* NULL: recognise by content */
-	const char *text;
+	const char *text; /* the bytes: text, or decoded "base64" (binary, may hold NULs) */
 	size_t len;
 };
 

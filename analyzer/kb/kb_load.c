@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base64.h"
 #include "common/embedded.h"
 #include "common/limits.h"
 #include "common/str.h"
@@ -458,11 +459,40 @@ static int load_need(struct ctx *c, const cJSON *o, size_t idx, struct need *nd)
 	return 0;
 }
 
+/* Binary example bytes (an option ROM, config space): decoded into the arena, capped. */
+static int load_base64(struct ctx *c, const cJSON *b64, const char *where, struct kb_input *in)
+{
+	struct str enc;
+	unsigned char *buf;
+	size_t cap;
+	long n;
+
+	if (!cJSON_IsString(b64))
+		return error_set(c->err, EXIT_KB, "%s: %s: 'base64' must be a string", c->file,
+				 where);
+	enc = str_from_cstr(b64->valuestring);
+	cap = base64_decoded_max(enc);
+	if (cap > MAX_KB_BINARY_BYTES)
+		cap = MAX_KB_BINARY_BYTES;
+	buf = arena_alloc(c->a, cap + 1);
+	n = base64_decode(enc, buf, cap);
+	if (n < 0)
+		return error_set(
+			c->err, EXIT_KB,
+			"%s: %s: 'base64' is not valid base64 or decodes to more than %u bytes",
+			c->file, where, MAX_KB_BINARY_BYTES);
+	buf[n] = '\0';
+	in->text = (const char *)buf;
+	in->len = (size_t)n;
+	return 0;
+}
+
 static int load_input(struct ctx *c, const cJSON *o, const char *where, struct kb_input *in)
 {
-	static const char *const keys[] = { "kind", "name", "text", "lines", NULL };
+	static const char *const keys[] = { "kind", "name", "text", "lines", "base64", NULL };
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
 	const cJSON *lines = cJSON_GetObjectItemCaseSensitive(o, "lines");
+	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(o, "base64");
 
 	if (check_keys(c, o, where, keys) < 0 ||
 	    get_str(c, o, where, "name", true, &in->name) < 0 ||
@@ -471,9 +501,12 @@ static int load_input(struct ctx *c, const cJSON *o, const char *where, struct k
 	if (in->kind && source_kind_from_name(in->kind) == SOURCE_UNKNOWN)
 		return error_set(c->err, EXIT_KB, "%s: %s: unknown source kind '%s'", c->file,
 				 where, in->kind);
-	if (!text == !lines)
-		return error_set(c->err, EXIT_KB, "%s: %s: needs exactly one of 'text' and 'lines'",
+	if ((text != NULL) + (lines != NULL) + (b64 != NULL) != 1)
+		return error_set(c->err, EXIT_KB,
+				 "%s: %s: needs exactly one of 'text', 'lines' and 'base64'",
 				 c->file, where);
+	if (b64)
+		return load_base64(c, b64, where, in);
 	if (text) {
 		if (!cJSON_IsString(text))
 			return error_set(c->err, EXIT_KB, "%s: %s: 'text' must be a string",

@@ -286,9 +286,43 @@ static void test_embedded_knowledge_loads(void)
 	kb_free(kb);
 }
 
+/* "base64" inputs carry binary examples (a ROM that read as all 0xff: "//8=" is ff ff). */
+static void test_base64_inputs_decode_and_are_checked(void)
+{
+	const char *neg =
+		"{\"name\": \"dmesg\", \"text\": "
+		"\"[  130.000000] vfio-pci 0000:01:00.0: No more image in the PCI ROM\\n\"}";
+	char *t = replace(valid, neg,
+			  "{\"kind\": \"rom\", \"name\": \"roms/0000:01:00.0.rom\", "
+			  "\"base64\": \"Vao4\\n//8=\"}");
+	struct error err;
+	struct kb *kb = load1("rom-invalid-signature.json", t, &err);
+	const struct kb_input *in;
+
+	CHECK(kb != NULL);
+	if (kb) {
+		in = &kb->sigs[0].examples[1].inputs[0];
+		CHECK_INT(in->len, 5);
+		CHECK(memcmp(in->text, "\x55\xaa\x38\xff\xff", 5) == 0);
+		CHECK_STR(in->name, "roms/0000:01:00.0.rom");
+	}
+	kb_free(kb);
+	free(t);
+	t = replace(valid, neg, "{\"name\": \"x.rom\", \"base64\": \"Vao4!\"}");
+	check_refused(t, "'base64' is not valid base64");
+	free(t);
+	t = replace(valid, neg, "{\"name\": \"x.rom\", \"base64\": 7}");
+	check_refused(t, "'base64' must be a string");
+	free(t);
+	t = replace(valid, neg, "{\"name\": \"x.rom\", \"base64\": \"Vao4\", \"text\": \"x\"}");
+	check_refused(t, "needs exactly one of 'text', 'lines' and 'base64'");
+	free(t);
+}
+
 TEST_MAIN(test_valid_file_loads_with_defaults, test_capture_names_become_clause_variables,
 	  test_unknown_keys_are_errors, test_duplicate_key_is_an_error, test_bad_values_are_refused,
 	  test_tests_need_both_kinds_of_example, test_invalid_json_and_deep_nesting_are_refused,
 	  test_duplicate_ids_across_files_are_refused,
 	  test_templates_fill_variables_defaults_and_sections,
-	  test_template_vars_lists_guarded_and_bare_names, test_embedded_knowledge_loads)
+	  test_template_vars_lists_guarded_and_bare_names, test_embedded_knowledge_loads,
+	  test_base64_inputs_decode_and_are_checked)
