@@ -176,7 +176,10 @@ static int walk_dir(struct walk *w, int fd, const char *rel, int depth, struct e
 		}
 		*VEC_PUSH(&names) = xstrdup(e->d_name);
 	}
-	qsort(names.v, names.n, sizeof(names.v[0]), cmp_names);
+	/* an empty directory leaves names.v NULL, which qsort must not get (UBSan stops there:
+	 * tests/hostile/dir_hostile.sh, empty_subdir) */
+	if (names.n > 1)
+		qsort(names.v, names.n, sizeof(names.v[0]), cmp_names);
 	for (size_t i = 0; i < names.n && ret == 0; i++) {
 		char child[MAX_PATH_BYTES * 2];
 
