@@ -56,6 +56,7 @@ struct cpattern {
 /* The literal prefilter. Each literal of two bytes or more is indexed by one byte pair inside
  * it (its anchor, chosen to be a rare pair); a 64 Kibit set of anchors rejects most positions
  * of a line with one bit test, and only where the pair is an anchor are literals compared.
+ * A caseless literal is indexed under every case of its anchor pair and compared caselessly.
  * seen[p] == gen after a scan of a subject means pattern p has one of its literals in it. */
 struct lit {
 	const char *s;
@@ -63,6 +64,7 @@ struct lit {
 	uint32_t off; /* where the anchor starts in s */
 	uint32_t pat; /* index into matcher.pats */
 	uint16_t pair;
+	bool caseless;
 };
 
 struct prefilter {
@@ -179,7 +181,7 @@ static void prefilter_build(struct matcher *m)
 
 	for (size_t i = 0; i < m->n_pats; i++) {
 		const struct clause *cl = m->pats[i].cl;
-		bool ok = !cl->caseless && cl->n_literals > 0;
+		bool ok = cl->n_literals > 0;
 
 		for (size_t j = 0; ok && j < cl->n_literals; j++)
 			ok = strlen(cl->literals[j]) >= 2;
@@ -189,19 +191,41 @@ static void prefilter_build(struct matcher *m)
 			struct lit l = { .s = cl->literals[j],
 					 .len = (uint32_t)strlen(l.s),
 					 .pat = (uint32_t)i };
+			size_t first = pf->n;
 			int best = -1;
 
 			for (uint32_t k = 0; k + 1 < l.len; k++) {
-				int r = byte_rarity(u[k]) + byte_rarity(u[k + 1]);
+				unsigned char a = u[k], b = u[k + 1];
+				int r;
+
+				if (cl->caseless) {
+					a = (unsigned char)tolower(a);
+					b = (unsigned char)tolower(b);
+				}
+				r = byte_rarity(a) + byte_rarity(b);
 				if (r > best) {
 					best = r;
 					l.off = k;
 				}
 			}
-			l.pair = (uint16_t)(u[l.off] | (unsigned)u[l.off + 1] << 8);
-			pf->set[l.pair >> 6] |= 1ull << (l.pair & 63);
-			pf->lits = xgrow(pf->lits, &cap, pf->n + 1, sizeof(*pf->lits));
-			pf->lits[pf->n++] = l;
+			l.caseless = cl->caseless;
+			for (int v = 0; v < (cl->caseless ? 4 : 1); v++) {
+				unsigned a = u[l.off], b = u[l.off + 1];
+				bool dup = false;
+
+				if (cl->caseless) { /* v: bit 0 upper-cases a, bit 1 b */
+					a = (unsigned)(v & 1 ? toupper((int)a) : tolower((int)a));
+					b = (unsigned)(v & 2 ? toupper((int)b) : tolower((int)b));
+				}
+				l.pair = (uint16_t)(a | b << 8);
+				for (size_t k = first; !dup && k < pf->n; k++)
+					dup = pf->lits[k].pair == l.pair; /* no letter: same pair */
+				if (dup)
+					continue;
+				pf->set[l.pair >> 6] |= 1ull << (l.pair & 63);
+				pf->lits = xgrow(pf->lits, &cap, pf->n + 1, sizeof(*pf->lits));
+				pf->lits[pf->n++] = l;
+			}
 		}
 	}
 	if (pf->n)
@@ -232,7 +256,8 @@ static void prefilter_scan(const struct prefilter *pf, struct str s, uint32_t *s
 			const struct lit *l = &pf->lits[lo];
 
 			if (i >= l->off && i - l->off + l->len <= s.len &&
-			    memcmp(s.ptr + i - l->off, l->s, l->len) == 0)
+			    (l->caseless ? strncasecmp(s.ptr + i - l->off, l->s, l->len)
+					 : memcmp(s.ptr + i - l->off, l->s, l->len)) == 0)
 				seen[l->pat] = gen;
 		}
 	}

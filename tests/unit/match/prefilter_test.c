@@ -29,7 +29,7 @@ static const struct shape shapes[] = {
 	{ .literals = { "BAR ", "bridge window", "PCI bridge to" } },
 	{ .literals = { "0000:00:", "0000:0" } },     /* the same anchor for both */
 	{ .literals = { "=" } },		      /* one byte: the memmem path */
-	{ .literals = { "acpi" }, .caseless = true }, /* caseless: the memmem path */
+	{ .literals = { "acpi" }, .caseless = true }, /* caseless: every case of the anchor */
 	{ .literals = { "]\n" } },		      /* never in a stored line */
 };
 
