@@ -77,4 +77,14 @@ lint_rejects fix_repeat "fix.*(output|MAX_FIX_BYTES|bytes|references)"
 mutate fix_huge "sig['fix'] = sig['fix'] + ' ' + 'x' * 10000"
 lint_rejects fix_huge "fix.*(output|MAX_FIX_BYTES|bytes)"
 [ ! -e /tmp/vd-evil.db ] || fail "lint attached /tmp/vd-evil.db"
+
+# an empty knowledge directory (case: qsort of an empty name list, UB that UBSan stops on):
+# it loads as zero signatures, for lint and for a run
+mkdir -p "$work/kb-empty"
+rc=0
+(cd "$work/cwd" && "$analyze" kb lint --kb "$work/kb-empty" >"$work/res/empty.out" 2>&1) || rc=$?
+checks=$((checks + 1))
+[ "$rc" = 0 ] && grep -q '^0 signatures, 0 problems' "$work/res/empty.out" ||
+	fail "kb lint of an empty directory: exit $rc: $(head -3 "$work/res/empty.out")"
+expect_clean empty_kb_run --kb "$work/kb-empty" "$shared/corpus/linuxhw/0001/dmesg.txt"
 finish
