@@ -12,10 +12,11 @@
  *
  * Real text: seed 001 (N100, VM 103; its hostpci0 line once with romfile= taken out, i.e. the
  * configuration before the post's fix, as samples/igd-passthrough-config-n100-before-fix),
- * linuxhw 0007's iGPU lspci stanza, seed 002 line 183, seed 004 (cmdline, lspci -nn, dmesg,
- * qm config 110), catalog P-03, the nested-virtualization sample's 'Hypervisor detected'
- * line, samples/pve-gpu-bar3-efifb's proc/cmdline, and an ixgbe line from a public linux-pci
- * mailing-list report ("ixgbe: probe of 0000:02:00.0 failed with error -16"). */
+ * linuxhw 0007's iGPU lspci stanza, an i915 boot line from a public intel-gvt-dev thread, seed 002
+ * line 183, seed 004 (cmdline, lspci -nn, dmesg, qm config 110), catalog P-03, the
+ * nested-virtualization sample's 'Hypervisor detected' line, samples/pve-gpu-bar3-efifb's
+ * proc/cmdline, and an ixgbe line from a public linux-pci mailing-list report ("ixgbe: probe of
+ * 0000:02:00.0 failed with error -16"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,35 @@ static void test_igpu_rom_is_info_when_no_vm_passes_it(void)
 	env_release(&e);
 }
 
+static void test_igpu_rom_read_by_the_host_driver_is_info(void)
+{
+	struct env e;
+	const struct finding *f;
+
+	env_init(&e);
+	/* i915 itself reads the iGPU's ROM at boot (a public intel-gvt-dev thread); no VM config,
+	 * no vfio-pci line */
+	env_add(&e, "dmesg.txt",
+		"[    0.656088] i915 0000:00:02.0: Invalid PCI ROM header signature: expecting "
+		"0xaa55, got 0x0000\n"
+		"[    0.656462] i915 0000:00:02.0: [drm] Failed to find VBIOS tables (VBT)\n");
+	env_add(&e, "lspci.txt", igpu_lspci);
+	env_diagnose(&e);
+	f = find(&e.res, "rom-invalid-signature", "0000:00:02.0", false);
+	CHECK(f != NULL);
+	CHECK_STR(sev(f), "info");
+	env_release(&e);
+
+	env_init(&e); /* the same iGPU read by vfio-pci (seed 001): passthrough, so not info */
+	env_add(&e, "dmesg.txt", rom_line);
+	env_add(&e, "lspci.txt", igpu_lspci);
+	env_diagnose(&e);
+	f = find(&e.res, "rom-invalid-signature", "0000:00:02.0", false);
+	CHECK(f != NULL);
+	CHECK(f && f->severity >= SEV_ERROR);
+	env_release(&e);
+}
+
 static void test_bar_reserve_matters_for_a_device_a_vm_uses(void)
 {
 	struct env e;
@@ -273,7 +303,7 @@ static void test_flr_notice_matters_only_without_another_reset(void)
 }
 
 TEST_MAIN(test_igpu_rom_is_a_blocker_when_a_vm_passes_it,
-	  test_igpu_rom_is_info_when_no_vm_passes_it,
+	  test_igpu_rom_is_info_when_no_vm_passes_it, test_igpu_rom_read_by_the_host_driver_is_info,
 	  test_bar_reserve_matters_for_a_device_a_vm_uses,
 	  test_no_intel_iommu_on_advice_on_a_pve_6_8_kernel,
 	  test_a_host_that_is_a_vm_gets_vimmu_advice,
