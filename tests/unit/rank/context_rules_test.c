@@ -8,6 +8,7 @@
  *                          warning for a host driver's BAR
  *   iommu-disabled         no "add intel_iommu=on" on a Proxmox VE 8.2+ (6.8+) kernel; on a
  *                          host that is itself a VM, "add a vIOMMU to this VM" instead of BIOS
+ *   interrupt-remapping-missing  on a host that is a VM: the outer vIOMMU's intremap=on
  *   no-flr-reset           (the FLR notice) ruled out when every device on the bus goes to a VM
  *
  * Real text: seed 001 (N100, VM 103; its hostpci0 line once with romfile= taken out, i.e. the
@@ -278,6 +279,40 @@ static void test_a_host_that_is_a_vm_gets_vimmu_advice(void)
 	env_release(&e);
 }
 
+static void test_interrupt_remapping_on_a_vm_host_names_the_vimmu(void)
+{
+	/* catalog K-VFIO-01 */
+	static const char ir_line[] =
+		"[   97.521005] vfio_iommu_type1_attach_group: No interrupt remapping support.  Use "
+		"the module param \"allow_unsafe_interrupts\" to enable VFIO IOMMU support on this "
+		"platform\n";
+	struct env e;
+	const struct finding *f;
+
+	env_init(&e);
+	env_add(&e, "dmesg.txt", "[    0.000000] Hypervisor detected: KVM\n");
+	env_add(&e, "kern.log", ir_line);
+	env_diagnose(&e);
+	f = find(&e.res, "interrupt-remapping-missing", NULL, false);
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(strstr(f->fix, "intremap=on") != NULL);
+		CHECK(strstr(f->fix, "update the firmware") == NULL);
+	}
+	env_release(&e);
+
+	env_init(&e);
+	env_add(&e, "kern.log", ir_line);
+	env_diagnose(&e);
+	f = find(&e.res, "interrupt-remapping-missing", NULL, false);
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(strstr(f->fix, "intremap=on") == NULL);
+		CHECK(strstr(f->fix, "update the firmware") != NULL);
+	}
+	env_release(&e);
+}
+
 static void test_flr_notice_matters_only_without_another_reset(void)
 {
 	struct env e;
@@ -307,4 +342,5 @@ TEST_MAIN(test_igpu_rom_is_a_blocker_when_a_vm_passes_it,
 	  test_bar_reserve_matters_for_a_device_a_vm_uses,
 	  test_no_intel_iommu_on_advice_on_a_pve_6_8_kernel,
 	  test_a_host_that_is_a_vm_gets_vimmu_advice,
+	  test_interrupt_remapping_on_a_vm_host_names_the_vimmu,
 	  test_flr_notice_matters_only_without_another_reset)
