@@ -36,9 +36,11 @@ struct section_query {
 };
 
 static const struct section_query queries[] = {
-	{ DIFF_CMDLINE, "SELECT CASE WHEN origin IS NULL OR origin = 'cmdline' THEN key"
-			"            ELSE origin || ': ' || key END, value"
-			" FROM cmdline GROUP BY origin, key, value ORDER BY min(rowid)" },
+	/* the running kernel's parameters come from proc/cmdline and from the boot log's
+	 * "Command line:" (origin dmesg): one row each, not two */
+	{ DIFF_CMDLINE, "SELECT CASE WHEN origin IS NULL OR origin IN ('cmdline', 'dmesg') THEN key"
+			"            ELSE origin || ': ' || key END AS k, value"
+			" FROM cmdline GROUP BY k, value ORDER BY min(rowid)" },
 	{ DIFF_MODULES,
 	  "SELECT DISTINCT module, NULL FROM modules WHERE directive = 'loaded' AND module IS NOT NULL"
 	  " ORDER BY module" },

@@ -1,4 +1,5 @@
-/* cmdline_split.h - private to cmdline.c and grub.c: the kernel command-line tokenizer.
+/* cmdline_split.h - private to cmdline.c, grub.c and kernel_log.c: the kernel command-line
+ * tokenizer.
  *
  * Views returned point into the caller's text; nothing is copied.
  */

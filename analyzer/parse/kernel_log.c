@@ -1,16 +1,24 @@
 /* kernel_log.c - parse kernel logs (dmesg in every spelling, journalctl -k, kern.log) into line
  * rows with a timestamp, the message body, "kernel" as source and the first PCI address; also
- * home of the shared prefix scanner (logline.h). Pure: no I/O, no regex; rows view the text.
+ * home of the shared prefix scanner (logline.h). The boot banner gives facts too: "Linux
+ * version ..." kv rows of scope "kernel" (as /proc/version does), the command line param rows
+ * of origin "dmesg" (once per boot: x86 prints it twice). Pure: no I/O, no regex; rows view
+ * the text.
  *
- * Real input lines (linuxhw corpus 0003 and 0004, seed 001, catalog KPFX):
+ * Real input lines (linuxhw corpus 0002, 0003 and 0004, seed 001, catalog KPFX):
  *   [    5.256942] DMAR: [INTR-REMAP] Request device [01:00.0] fault index 0x5e [fault reason 0x26]
  *   [    3.612697] <6>[fglrx] Maximum main memory to use for locked dma buffers: 7712 MBytes.
  *   [ 4.088924] vfio-pci 0000:00:02.0: vgaarb: deactivate vga console
+ *   [    0.000000] Linux version 5.11.22-2-pve (XXX@XXX) (gcc (Debian 10.2.1-6) 10.2.1 ...
+ *   [    0.000000] Command line: initrd=\EFI\proxmox\5.11.22-2-pve\initrd.img-5.11.22-2-pve ...
+ *   [    0.484727] Kernel command line: initrd=\EFI\proxmox\5.11.22-2-pve\initrd.img-5.11.22- ...
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "common/limits.h"
+#include "parse/cmdline_split.h"
+#include "parse/kernel_version.h"
 #include "parse/logline.h"
 #include "parse/parsers_all.h"
 
@@ -632,6 +640,39 @@ int kernel_log_sniff(struct str text)
 	return st.accepted ? 10 : 0;
 }
 
+/* The banner of each boot: "Linux version ..." (kv rows, version.c's helper) and the first
+ * "Command line: " or "Kernel command line: " after it (param rows, origin "dmesg"); the
+ * second spelling repeats the first, so it is skipped until the next "Linux version". */
+static void banner_rows(struct parse_out *out, size_t first)
+{
+	bool have_cmdline = false;
+
+	for (size_t i = first; i < out->lines.n; i++) {
+		const struct line_row *row = &out->lines.v[i];
+		struct str msg = row->msg, params;
+		uint32_t order = 0;
+
+		if (row->kind == SOURCE_JOURNAL && !str_eq_cstr(row->source, "kernel"))
+			continue;
+		if (str_starts_with(msg, "Linux version ")) {
+			version_banner_rows(msg, row->lineno, out);
+			have_cmdline = false;
+			continue;
+		}
+		if (have_cmdline)
+			continue;
+		if (str_starts_with(msg, "Command line: "))
+			params = str_sub(msg, 14, msg.len);
+		else if (str_starts_with(msg, "Kernel command line: "))
+			params = str_sub(msg, 21, msg.len);
+		else
+			continue;
+		have_cmdline = true;
+		if (cmdline_add_params(params, row->lineno, STR_LIT("dmesg"), &order, out) < 0)
+			return;
+	}
+}
+
 int kernel_log_parse(struct str text, struct parse_out *out, struct error *err)
 {
 	size_t first = out->lines.n;
@@ -649,5 +690,6 @@ int kernel_log_parse(struct str text, struct parse_out *out, struct error *err)
 		if (row->kind == SOURCE_JOURNAL && !row->vm.len)
 			logline_find_vmid(row->msg, &row->vm);
 	}
+	banner_rows(out, first);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/limits.h"
+#include "parse/kernel_version.h"
 #include "parse/parsers_all.h"
 
 static const char *const machines[] = { "x86_64",  "i686",    "i586",	   "i386",
@@ -40,8 +41,8 @@ static bool release_is_pve(struct str release)
 	return release.len > 4 && str_ieq_cstr(str_sub(release, release.len - 4, 4), "-pve");
 }
 
-/* "Linux version R (...) ... #1 SMP ..." */
-static bool proc_version(struct str line, uint32_t lineno, struct parse_out *out)
+/* "Linux version R (...) ... #1 SMP ..." (also the kernel log's banner: kernel_version.h) */
+bool version_banner_rows(struct str line, uint32_t lineno, struct parse_out *out)
 {
 	struct str t = str_trim(line), release;
 	long hash;
@@ -150,7 +151,7 @@ int version_parse(struct str text, struct parse_out *out, struct error *err)
 
 		if (!str_trim(row->text).len)
 			continue;
-		done = proc_version(row->text, row->lineno, out) ||
+		done = version_banner_rows(row->text, row->lineno, out) ||
 		       uname_a(row->text, row->lineno, out);
 		if (!done)
 			parse_warn(out, row->lineno, "not a kernel version line, skipping");

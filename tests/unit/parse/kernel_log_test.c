@@ -223,10 +223,58 @@ static void test_release(void)
 	CHECK(out.lines.n == 0);
 }
 
+/* Two boots in one log (linuxhw 0007, then 0002: each prints "Command line:" and later
+ * "Kernel command line:" with the same parameters): one set of param rows per boot, origin
+ * "dmesg", and each banner's kernel facts as /proc/version gives them. */
+static void test_banner_gives_cmdline_once_per_boot_and_kernel_facts(void)
+{
+	static const char text[] =
+		"[    0.000000] Linux version 6.1.9-200.fc37.x86_64 (XXX@XXX) (gcc (GCC) 12.2.1 20221121 (Red Hat 12.2.1-4), GNU ld version 2.38-25.fc37) #1 SMP PREEMPT_DYNAMIC Thu Feb  2 00:21:48 UTC 2023\n"
+		"[    0.000000] Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.1.9-200.fc37.x86_64 root=UUID=XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX ro rootflags=subvol=root rhgb quiet\n"
+		"[    0.067072] Kernel command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.1.9-200.fc37.x86_64 root=UUID=XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX ro rootflags=subvol=root rhgb quiet\n"
+		"[    0.000000] Linux version 5.11.22-2-pve (XXX@XXX) (gcc (Debian 10.2.1-6) 10.2.1 20210110, GNU ld (GNU Binutils for Debian) 2.35.2) #1 SMP PVE 5.11.22-3 (Sun, 11 Jul 2021 13:45:15 +0200) ()\n"
+		"[    0.000000] Command line: initrd=\\EFI\\proxmox\\5.11.22-2-pve\\initrd.img-5.11.22-2-pve root=ZFS=rpool/ROOT/pve-1 boot=zfs rootdelay=15 intel_iommu=on\n"
+		"[    0.484727] Kernel command line: initrd=\\EFI\\proxmox\\5.11.22-2-pve\\initrd.img-5.11.22-2-pve root=ZFS=rpool/ROOT/pve-1 boot=zfs rootdelay=15 intel_iommu=on\n";
+	const struct param_row *p;
+
+	parse_one(kernel_log_parse, text);
+	CHECK_INT(out.params.n, 11);
+	if (out.params.n != 11)
+		return;
+	p = &out.params.v[0];
+	CHECK_VIEW(p->key, "BOOT_IMAGE");
+	CHECK_VIEW(p->origin, "dmesg");
+	CHECK_INT(p->lineno, 2);
+	CHECK_INT(out.params.v[5].order, 5);
+	CHECK_VIEW(out.params.v[5].key, "quiet");
+	CHECK(!out.params.v[5].has_value);
+	p = &out.params.v[10];
+	CHECK_VIEW(p->key, "intel_iommu");
+	CHECK_VIEW(p->value, "on");
+	CHECK_INT(p->order, 4);
+	CHECK_INT(p->lineno, 5);
+	CHECK_INT(out.kvs.n, 6);
+	if (out.kvs.n != 6)
+		return;
+	CHECK_VIEW(out.kvs.v[0].key, "release");
+	CHECK_VIEW(out.kvs.v[0].value, "6.1.9-200.fc37.x86_64");
+	CHECK_VIEW(out.kvs.v[2].value, "0");
+	CHECK_VIEW(out.kvs.v[3].value, "5.11.22-2-pve");
+	CHECK_VIEW(out.kvs.v[5].key, "pve");
+	CHECK_VIEW(out.kvs.v[5].value, "1");
+	/* a journal's kernel: line gives the same facts (LKML 2021-06, a Hyper-V guest) */
+	parse_one(
+		kernel_log_parse,
+		"Jun 11 20:15:39 hyperv kernel: Linux version 5.13.0-rc5-next-20210611-llvm (nathan@hyperv) (ClangBuiltLinux clang version 13.0.0 (https://github.com/llvm/llvm-project 06c3d52aa2fa3b6a9aa019906ad8577813efe32a), LLD 13.0.0 (https://github.com/llvm/llvm-project 06c3d52aa2fa3b6a9aa019906ad8577813efe32a)) #1 SMP PREEMPT Fri Jun 11 20:10:16 MST 2021\n");
+	CHECK(out.kvs.n >= 1 && str_eq_cstr(out.kvs.v[0].value, "5.13.0-rc5-next-20210611-llvm"));
+	CHECK_INT(out.params.n, 0);
+}
+
 TEST_MAIN(test_raw_dmesg_stamp_is_boot_relative, test_single_space_forum_stamp,
 	  test_level_prefix_after_stamp, test_dmesg_T_is_wall_clock,
 	  test_dmesg_x_facility_and_level, test_journal_short_and_precise,
 	  test_iso_offsets_become_utc, test_kern_log_with_both_stamps_keeps_wall_clock,
 	  test_short_monotonic_header, test_lines_without_stamp_stay_kernel_lines,
 	  test_mixed_journal_kinds, test_vm_ids_from_journal,
-	  test_sniff_prefers_kernel_log_for_dmesg, test_garbage_stamps_are_not_stamps, test_release)
+	  test_sniff_prefers_kernel_log_for_dmesg, test_garbage_stamps_are_not_stamps, test_release,
+	  test_banner_gives_cmdline_once_per_boot_and_kernel_facts)
