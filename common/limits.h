@@ -22,9 +22,9 @@
 #define MAX_WARNINGS	1000		   /* warnings kept per input; more are counted */
 #define MAX_JSON_BYTES	(4u * 1024 * 1024) /* manifest.json, knowledge files */
 #define MAX_JSON_DEPTH	64
-#define MAX_SNIFF_BYTES	(64u * 1024)	   /* the prefix of an input a sniffer looks at */
-#define MAX_SNIFF_LINES	200		   /* lines of that prefix a sniffer looks at */
-#define MAX_IOMEM_DEPTH	32		   /* nesting levels of /proc/iomem */
+#define MAX_SNIFF_BYTES (64u * 1024) /* the prefix of an input a sniffer looks at */
+#define MAX_SNIFF_LINES 200	     /* lines of that prefix a sniffer looks at */
+#define MAX_IOMEM_DEPTH 32	     /* nesting levels of /proc/iomem */
 
 /* binary */
 #define MAX_ROM_BYTES	 (16u * 1024 * 1024) /* an option ROM image */
@@ -35,29 +35,29 @@
 #define PCI_MAX_ECAPS	 960 /* extended capabilities walked: (4096 - 256) / 4 */
 
 /* matching */
-#define MAX_MATCH_LIMIT	 100000	 /* PCRE2 match limit per call */
-#define MAX_DEPTH_LIMIT	 10000	 /* PCRE2 depth limit per call */
-#define MAX_SQL_STEPS	 5000000 /* SQLite VM steps per knowledge query (progress handler) */
-#define MAX_EVIDENCE	 20	 /* evidence lines shown per finding */
-#define MAX_FINDINGS	 500
-#define MAX_FIX_BYTES	 8192
-#define MAX_OUTPUT_BYTES (64u * 1024 * 1024)
-#define MAX_UNEXPLAINED	 50	 /* unexplained error-like lines listed; more are counted */
+#define MAX_MATCH_LIMIT	     100000  /* PCRE2 match limit per call */
+#define MAX_DEPTH_LIMIT	     10000   /* PCRE2 depth limit per call */
+#define MAX_SQL_STEPS	     5000000 /* SQLite VM steps per knowledge query (progress handler) */
+#define MAX_EVIDENCE	     20	     /* evidence lines shown per finding */
+#define MAX_FINDINGS	     500
+#define MAX_FIX_BYTES	     8192
+#define MAX_OUTPUT_BYTES     (64u * 1024 * 1024)
+#define MAX_UNEXPLAINED	     50	  /* unexplained error-like lines listed; more are counted */
 #define MAX_UNEXPLAINED_SEEN 2000 /* kept by the matcher before evidence is subtracted */
 
 /* the PCI picture and readiness (rank/topology.c, report/report_html.c) */
 #define MAX_TOPOLOGY_DEVICES 2048 /* PCI devices listed; more are counted, not listed */
 #define MAX_TOPOLOGY_DEPTH   32	  /* bridge levels followed up from a device */
-#define MAX_DRAWN_DEVICES    96   /* device boxes in the HTML picture; the rest get a note */
+#define MAX_DRAWN_DEVICES    96	  /* device boxes in the HTML picture; the rest get a note */
 #define MAX_READINESS_ROWS   256  /* devices rated for passthrough; more are counted */
-#define MAX_READINESS_PEERS  16   /* group members listed per rated device; more are counted */
+#define MAX_READINESS_PEERS  16	  /* group members listed per rated device; more are counted */
 
 /* knowledge */
-#define MAX_KB_FILES	  1000  /* knowledge files in one directory */
-#define MAX_KB_CLAUSES	  64    /* clauses in one signature */
-#define MAX_CANDIDATES	  1000  /* candidates of one signature per run */
-#define MAX_LINT_BYTES	  (50u * 1024) /* adversarial subject length in kb lint */
-#define MAX_TEMPLATE_TAGS 128 /* {{...}} tags in one fix or reason template (kb lint) */
+#define MAX_KB_FILES	    1000	 /* knowledge files in one directory */
+#define MAX_KB_CLAUSES	    64		 /* clauses in one signature */
+#define MAX_CANDIDATES	    1000	 /* candidates of one signature per run */
+#define MAX_LINT_BYTES	    (50u * 1024) /* adversarial subject length in kb lint */
+#define MAX_TEMPLATE_TAGS   128		 /* {{...}} tags in one fix or reason template (kb lint) */
 #define MAX_KB_BINARY_BYTES (64u * 1024) /* a knowledge example's "base64" input, decoded */
 
 /* collect: every item is bounded in time and size (docs/collect.md) */

@@ -46,13 +46,13 @@ static const struct parser parsers[] = {
 		PARSERS_HOST
 			/* --- PCI (lspci.c, lspci_tree.c, iommu_groups.c, pci_config_parse.c,
 			   sysfs_attr.c) --- */
-				PARSERS_PCI
-					/* --- VMs and ROMs (pve_conf.c, pve_cpu_models.c,
-					   libvirt_xml.c, rom.c) --- */
-						PARSERS_VM
-							/* --- bundle files (kv.c, manifest.c,
-							   text.c) --- */
-								PARSERS_BUNDLE
+			PARSERS_PCI
+				/* --- VMs and ROMs (pve_conf.c, pve_cpu_models.c,
+				   libvirt_xml.c, rom.c) --- */
+				PARSERS_VM
+					/* --- bundle files (kv.c, manifest.c,
+					   text.c) --- */
+					PARSERS_BUNDLE
 };
 
 const struct parser *parser_at(size_t i)

@@ -23,12 +23,11 @@ int libvirt_log_sniff(struct str text);
 int libvirt_log_parse(struct str text, struct parse_out *out, struct error *err);
 int pve_task_sniff(struct str text);
 int pve_task_parse(struct str text, struct parse_out *out, struct error *err);
-#define PARSERS_LOGS                                                            \
-	{ SOURCE_KERNEL_LOG, "kernel_log", kernel_log_sniff, kernel_log_parse },    \
-		{ SOURCE_JOURNAL, "journal", journal_sniff, journal_parse },        \
-		{ SOURCE_QEMU_LOG, "qemu_log", qemu_log_sniff, qemu_log_parse },    \
-		{ SOURCE_LIBVIRT_LOG, "libvirt_log", libvirt_log_sniff,             \
-		  libvirt_log_parse },                                              \
+#define PARSERS_LOGS                                                                         \
+	{ SOURCE_KERNEL_LOG, "kernel_log", kernel_log_sniff, kernel_log_parse },             \
+		{ SOURCE_JOURNAL, "journal", journal_sniff, journal_parse },                 \
+		{ SOURCE_QEMU_LOG, "qemu_log", qemu_log_sniff, qemu_log_parse },             \
+		{ SOURCE_LIBVIRT_LOG, "libvirt_log", libvirt_log_sniff, libvirt_log_parse }, \
 		{ SOURCE_PVE_TASK, "pve_task", pve_task_sniff, pve_task_parse },
 
 /* ---- host text ---- */
@@ -50,16 +49,16 @@ int proc_modules_sniff(struct str text);
 int proc_modules_parse(struct str text, struct parse_out *out, struct error *err);
 int version_sniff(struct str text);
 int version_parse(struct str text, struct parse_out *out, struct error *err);
-#define PARSERS_HOST                                                                     \
-	{ SOURCE_CMDLINE, "cmdline", cmdline_sniff, cmdline_parse },                     \
-	{ SOURCE_GRUB, "grub", grub_sniff, grub_parse },                                 \
-	{ SOURCE_CPUINFO, "cpuinfo", cpuinfo_sniff, cpuinfo_parse },                     \
-	{ SOURCE_LSCPU, "lscpu", lscpu_sniff, lscpu_parse },                             \
-	{ SOURCE_IOMEM, "iomem", iomem_sniff, iomem_parse },                             \
-	{ SOURCE_MODPROBE, "modprobe", modprobe_sniff, modprobe_parse },                 \
-	{ SOURCE_MODULES_LOAD, "modules_load", modules_load_sniff, modules_load_parse }, \
-	{ SOURCE_PROC_MODULES, "proc_modules", proc_modules_sniff, proc_modules_parse }, \
-	{ SOURCE_VERSION, "version", version_sniff, version_parse },
+#define PARSERS_HOST                                                                             \
+	{ SOURCE_CMDLINE, "cmdline", cmdline_sniff, cmdline_parse },                             \
+		{ SOURCE_GRUB, "grub", grub_sniff, grub_parse },                                 \
+		{ SOURCE_CPUINFO, "cpuinfo", cpuinfo_sniff, cpuinfo_parse },                     \
+		{ SOURCE_LSCPU, "lscpu", lscpu_sniff, lscpu_parse },                             \
+		{ SOURCE_IOMEM, "iomem", iomem_sniff, iomem_parse },                             \
+		{ SOURCE_MODPROBE, "modprobe", modprobe_sniff, modprobe_parse },                 \
+		{ SOURCE_MODULES_LOAD, "modules_load", modules_load_sniff, modules_load_parse }, \
+		{ SOURCE_PROC_MODULES, "proc_modules", proc_modules_sniff, proc_modules_parse }, \
+		{ SOURCE_VERSION, "version", version_sniff, version_parse },
 
 /* ---- PCI ---- */
 /* lspci.c: lspci at any verbosity, hex dumps decoded into the device's caps */
@@ -76,11 +75,10 @@ int iommu_groups_parse(struct str text, struct parse_out *out, struct error *err
 int pci_config_sniff(struct str text);
 int pci_config_parse(struct str text, struct parse_out *out, struct error *err);
 
-#define PARSERS_PCI                                                                  \
-	{ SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },                         \
-		{ SOURCE_LSPCI_TREE, "lspci_tree", lspci_tree_sniff, lspci_tree_parse }, \
-		{ SOURCE_IOMMU_GROUPS, "iommu_groups", iommu_groups_sniff,          \
-		  iommu_groups_parse },                                              \
+#define PARSERS_PCI                                                                              \
+	{ SOURCE_LSPCI, "lspci", lspci_sniff, lspci_parse },                                     \
+		{ SOURCE_LSPCI_TREE, "lspci_tree", lspci_tree_sniff, lspci_tree_parse },         \
+		{ SOURCE_IOMMU_GROUPS, "iommu_groups", iommu_groups_sniff, iommu_groups_parse }, \
 		{ SOURCE_PCI_CONFIG, "pci_config", pci_config_sniff, pci_config_parse },
 
 /* ---- VMs and ROMs ---- */
@@ -92,10 +90,10 @@ int libvirt_xml_sniff(struct str text);
 int libvirt_xml_parse(struct str text, struct parse_out *out, struct error *err);
 int rom_sniff(struct str text);
 int rom_parse(struct str text, struct parse_out *out, struct error *err);
-#define PARSERS_VM                                                                          \
-	{ SOURCE_PVE_CONF, "pve_conf", pve_conf_sniff, pve_conf_parse },                    \
-		{ SOURCE_PVE_CPU_MODELS, "pve_cpu_models", pve_cpu_models_sniff,            \
-		  pve_cpu_models_parse },                                                   \
+#define PARSERS_VM                                                                           \
+	{ SOURCE_PVE_CONF, "pve_conf", pve_conf_sniff, pve_conf_parse },                     \
+		{ SOURCE_PVE_CPU_MODELS, "pve_cpu_models", pve_cpu_models_sniff,             \
+		  pve_cpu_models_parse },                                                    \
 		{ SOURCE_LIBVIRT_XML, "libvirt_xml", libvirt_xml_sniff, libvirt_xml_parse }, \
 		{ SOURCE_ROM, "rom", rom_sniff, rom_parse },
 
