@@ -6,7 +6,10 @@
 # must exist afterwards and be a readable tar.gz. Skipped (77) only where valgrind is not
 # installed, or when the binary is an ASan build (the two cannot run together).
 set -euo pipefail
-collect=${VD_BIN_DIR:?}/collect
+# the same sources as build/bin/collect, linked against the shared glibc (tests/CMakeLists.txt):
+# under valgrind a static binary shows glibc's own start-up as errors and hides malloc
+collect=${VD_BIN_DIR:?}/collect_dynamic
+[ -x "$collect" ] || collect=${VD_BIN_DIR:?}/collect
 command -v valgrind >/dev/null || { echo "valgrind not installed"; exit 77; }
 if [ -n "${VD_BUILD_DIR:-}" ] && grep -q 'fsanitize=address' "$VD_BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
 	echo "an ASan build: valgrind cannot run it"
