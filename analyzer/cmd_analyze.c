@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cmds.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/json_write.h"
 #include "common/limits.h"
@@ -241,14 +242,6 @@ static int write_all(const char *path, struct str bytes, struct error *err)
 
 /* ---- diagnosis ---- */
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 struct parser_warnings {
 	struct result *res;
 	VEC(struct result_warning) v;
@@ -317,6 +310,18 @@ static void fill_result(const struct ingest *ing, struct result *res)
 	VEC_FREE(&pw.v);
 }
 
+/* `--timings`: where the SQL part of "match" went, for knowledge authors. */
+static void print_slowest_sql(const struct diagnose_stats *st)
+{
+	fprintf(stderr,
+		"%s: knowledge SQL %.1f ms in %" PRIu64 " queries; slowest:", log_program_name(),
+		st->sql_ms, st->sql_queries);
+	for (size_t i = 0; i < SLOW_SQL_SHOWN && st->slowest_sql[i].sig; i++)
+		fprintf(stderr, "%s %s/%s %.1f ms", i ? "," : "", st->slowest_sql[i].sig,
+			st->slowest_sql[i].clause, st->slowest_sql[i].ms);
+	fputc('\n', stderr);
+}
+
 static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing, struct error *err)
 {
 	struct diagnose_stats stats = { 0 };
@@ -336,13 +341,13 @@ static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing,
 		error_set(err, EXIT_OUTPUT, "cannot write '%s': %s", o->output, strerror(errno));
 		goto out;
 	}
-	report_ms = now_ms();
+	report_ms = clock_ms();
 	ret = report_write_named(&res, o->format, out, o->output ? o->output : "standard output",
 				 err);
 	if (o->output && fclose(out) != 0 && ret == 0)
 		ret = error_set(err, EXIT_OUTPUT, "cannot write '%s': %s", o->output,
 				strerror(errno));
-	report_ms = now_ms() - report_ms;
+	report_ms = clock_ms() - report_ms;
 	if (o->timings)
 		fprintf(stderr,
 			"%s: knowledge %.1f ms, match %.1f ms, rank %.1f ms, report %.1f ms (%zu "
@@ -351,6 +356,8 @@ static int diagnose_and_report(const struct analyze_opts *o, struct ingest *ing,
 			log_program_name(), stats.load_ms, stats.match_ms, stats.rank_ms, report_ms,
 			stats.signatures, stats.lines_scanned, stats.pattern_calls,
 			stats.sql_queries);
+	if (o->timings)
+		print_slowest_sql(&stats);
 out:
 	result_release(&res);
 	return ret;

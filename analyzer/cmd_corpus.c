@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cmds.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/limits.h"
 #include "common/log.h"
@@ -82,14 +83,6 @@ struct run {
 	char *stage_root; /* private temporary directory for bundle cases */
 	struct arena arena;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 static void usage(FILE *f)
 {
@@ -642,7 +635,7 @@ static int start_case(struct run *r, struct slot *s, size_t idx, struct error *e
 		worker(r, idx, p[1]);
 	}
 	close(p[1]);
-	*s = (struct slot){ .pid = pid, .fd = p[0], .case_idx = idx, .start_ms = now_ms() };
+	*s = (struct slot){ .pid = pid, .fd = p[0], .case_idx = idx, .start_ms = clock_ms() };
 	return 0;
 }
 
@@ -685,7 +678,7 @@ static void decode(struct run *r, struct slot *s, int wstatus, bool timed_out)
 	struct corpus_case *c = &r->cases[s->case_idx];
 	struct wire_head h;
 
-	c->ms = now_ms() - s->start_ms;
+	c->ms = clock_ms() - s->start_ms;
 	if (timed_out || (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGALRM)) {
 		c->status = CORPUS_TIMEOUT;
 		c->message = arena_printf(&r->arena, "no result within %ld s", r->o->timeout_s);
@@ -788,7 +781,7 @@ static int run_all(struct run *r, long jobs, struct error *err)
 	read_expectations(r, skip);
 	for (;;) {
 		struct pollfd pfd[CORPUS_MAX_JOBS];
-		double now = now_ms(), wait = (double)r->o->timeout_s * 1000.0;
+		double now = clock_ms(), wait = (double)r->o->timeout_s * 1000.0;
 		int np = 0;
 
 		for (long i = 0; ret == 0 && i < jobs && next < r->n; i++) {

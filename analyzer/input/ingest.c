@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/sbuf.h"
 #include "facts/factstore.h"
@@ -34,14 +35,6 @@ struct sysfs_pending {
 	struct arena arena;
 	VEC(struct pending_dev) devs;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 void ingest_init(struct ingest *ing, struct factstore *fs)
 {
@@ -199,13 +192,13 @@ static int store_part(struct ingest *ing, const struct part *p, struct parse_out
 	rec->runner_up_confidence = p->c.runner_up_confidence;
 	if (ing->on_part)
 		ing->on_part(ing->on_part_ctx, rec, out);
-	t0 = now_ms();
+	t0 = clock_ms();
 	id = factstore_add_input(ing->fs, p->path, p->c.kind, p->c.confidence, p->first_line,
 				 p->last_line, p->bytes, p->c.boot, ing->origin, err);
 	if (id < 0 || factstore_load(ing->fs, id, p->path, p->first_line ? p->first_line - 1 : 0,
 				     out, err) < 0)
 		return -1;
-	ing->stats.store_ms += now_ms() - t0;
+	ing->stats.store_ms += clock_ms() - t0;
 	/* records may move as the vector grows: index again */
 	rec = &ing->records.v[ing->records.n - 1];
 	rec->input_id = id;
@@ -221,7 +214,7 @@ static int parse_part(struct ingest *ing, const struct part *p, struct str text,
 	const struct parser *parser = parser_for_kind(p->c.kind);
 	struct parse_out out;
 	struct error perr = { 0 };
-	double t0 = now_ms();
+	double t0 = clock_ms();
 	int ret;
 
 	parse_out_init(&out);
@@ -240,7 +233,7 @@ static int parse_part(struct ingest *ing, const struct part *p, struct str text,
 		lines_split(text, p->c.kind, &out, &perr);
 	}
 	fixup(&out, &p->c);
-	ing->stats.parse_ms += now_ms() - t0;
+	ing->stats.parse_ms += clock_ms() - t0;
 	ret = store_part(ing, p, &out, err);
 	parse_out_release(&out);
 	return ret;
@@ -323,7 +316,7 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 {
 	struct normalize_stats norm;
 	struct paste paste;
-	double t0 = now_ms();
+	double t0 = clock_ms();
 	struct str text = normalize_text(scratch, data, &norm);
 	int ret = 0;
 
@@ -339,11 +332,11 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 
 		p.first_line = text.len ? 1 : 0;
 		p.last_line = count_lines(text);
-		ing->stats.parse_ms += now_ms() - t0;
+		ing->stats.parse_ms += clock_ms() - t0;
 		return parse_part(ing, &p, text, false, err);
 	}
 	paste_split(text, &paste);
-	ing->stats.parse_ms += now_ms() - t0;
+	ing->stats.parse_ms += clock_ms() - t0;
 	if (paste.merged)
 		add_warning(ing, name, 0, "more than %d paste parts, the rest merged into the last",
 			    MAX_PASTE_PARTS);
@@ -355,7 +348,7 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 				  .bytes = pp->text.len,
 				  .norm = i == 0 ? &norm : NULL };
 
-		t0 = now_ms();
+		t0 = clock_ms();
 		if (paste.split) {
 			classify_part(pp, &p.c);
 			p.marker = paste_marker_name(pp->marker);
@@ -374,7 +367,7 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 			p.c.kind = SOURCE_TEXT;
 			p.c.confidence = 0;
 		}
-		ing->stats.parse_ms += now_ms() - t0;
+		ing->stats.parse_ms += clock_ms() - t0;
 		ret = parse_part(ing, &p, pp->text, false, err);
 	}
 	paste_release(&paste);
@@ -644,19 +637,19 @@ static int load_loose(struct ingest *ing, const char *name, struct str data, str
 
 int ingest_buffer(struct ingest *ing, const char *name, struct str data, struct error *err)
 {
-	double t0 = now_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
+	double t0 = clock_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
 	int ret;
 
 	ing->origin = arena_strdup(&ing->arena, name);
 	ret = load_loose(ing, name, data, err);
 	ing->stats.read_ms +=
-		(now_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
+		(clock_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
 	return ret;
 }
 
 int ingest_member(struct ingest *ing, const char *path, struct str data, struct error *err)
 {
-	double t0 = now_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
+	double t0 = clock_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
 	struct classification c;
 	int ret;
 
@@ -673,7 +666,7 @@ int ingest_member(struct ingest *ing, const char *path, struct str data, struct 
 	ing->origin = arena_strdup(&ing->arena, path);
 	ret = sink_file(ing, path, data, err);
 	ing->stats.read_ms +=
-		(now_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
+		(clock_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
 	return ret < 0 ? -1 : 1;
 }
 
@@ -727,12 +720,12 @@ static int add_path(struct ingest *ing, const char *arg, struct error *err)
 
 int ingest_add(struct ingest *ing, const char *arg, struct error *err)
 {
-	double t0 = now_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
+	double t0 = clock_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
 	int ret;
 
 	ing->origin = arena_strdup(&ing->arena, arg);
 	ret = add_path(ing, arg, err);
 	ing->stats.read_ms +=
-		(now_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
+		(clock_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
 	return ret;
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
@@ -711,6 +712,22 @@ static int on_input_row(void *ctx, int ncols, const char *const *names, const st
 	return 0;
 }
 
+/* Counts one SQL clause run and keeps it among the slowest when it is one of them. */
+static void note_sql_time(struct diagnose_stats *st, const char *sig, const char *clause, double ms)
+{
+	size_t i = SLOW_SQL_SHOWN;
+
+	st->sql_queries++;
+	st->sql_ms += ms;
+	while (i > 0 && (!st->slowest_sql[i - 1].sig || st->slowest_sql[i - 1].ms < ms))
+		i--;
+	if (i == SLOW_SQL_SHOWN)
+		return;
+	memmove(&st->slowest_sql[i + 1], &st->slowest_sql[i],
+		(SLOW_SQL_SHOWN - 1 - i) * sizeof(st->slowest_sql[0]));
+	st->slowest_sql[i] = (struct sql_timing){ .sig = sig, .clause = clause, .ms = ms };
+}
+
 /* Runs an SQL clause for candidate c (or, with c NULL, as the opening clause). Returns the
  * number of rows, or -1 after recording a warning. */
 static long run_sql(struct sig_run *r, struct candidate *c, size_t clause, bool enumerate)
@@ -725,9 +742,10 @@ static long run_sql(struct sig_run *r, struct candidate *c, size_t clause, bool 
 	sbuf_init(&rc.render, MAX_LINE_BYTES);
 	if (c)
 		params = params_of(c, &np);
-	if (r->stats)
-		r->stats->sql_queries++;
+	double start = clock_ms();
 	n = factstore_query(r->fs, cl->sql, params, np, on_row, &rc, &e);
+	if (r->stats)
+		note_sql_time(r->stats, r->sig->id, cl->name, clock_ms() - start);
 	if (n < 0) {
 		char msg[400];
 		snprintf(msg, sizeof(msg), "%s: clause '%s': %s, skipping", r->sig->id, cl->name,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/sbuf.h"
 #include "common/xalloc.h"
@@ -17,14 +18,6 @@
 #include "parse/parse.h"
 #include "rank/ranker.h"
 #include "rank/topology.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void *append(struct arena *a, const void *old, size_t n_old, const void *add, size_t size)
 {
@@ -343,7 +336,7 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 	struct kb *owned = NULL;
 	struct matcher *m = NULL;
 	struct match_out mo;
-	double t0 = now_ms(), t1, t2;
+	double t0 = clock_ms(), t1, t2;
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -362,10 +355,10 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 			goto out;
 	}
 	st->signatures = kb->n;
-	t1 = now_ms();
+	t1 = clock_ms();
 	if (matcher_run(m, fs, &mo, st, err) < 0)
 		goto out;
-	t2 = now_ms();
+	t2 = clock_ms();
 	for (size_t i = 0; i < mo.n_warnings; i++)
 		add_warning(res, mo.warnings[i].path, mo.warnings[i].line, mo.warnings[i].message);
 	if (rank_candidates(&mo, opt && opt->keep_unlikely, res, err) < 0 ||
@@ -377,7 +370,7 @@ int diagnose(struct factstore *fs, const struct diagnose_options *opt, struct re
 	if (!opt || opt->timings) {
 		st->load_ms = t1 - t0;
 		st->match_ms = t2 - t1;
-		st->rank_ms = now_ms() - t2;
+		st->rank_ms = clock_ms() - t2;
 	}
 	ret = 0;
 out:

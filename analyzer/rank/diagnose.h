@@ -19,14 +19,24 @@ struct kb;
 struct matcher;
 
 /* Counters and times of one diagnose() run, for --timings and bench/. */
+#define SLOW_SQL_SHOWN 5 /* the slowest knowledge SQL clause runs `--timings` names */
+
+struct sql_timing {
+	const char *sig;    /* signature id */
+	const char *clause; /* clause name */
+	double ms;
+};
+
 struct diagnose_stats {
 	double load_ms;	 /* knowledge load + compile (0 when opt->kb was given) */
 	double match_ms; /* line patterns + SQL clauses */
 	double rank_ms;	 /* scoring, suppression, ordering, rendering */
 	uint64_t lines_scanned;
-	uint64_t pattern_calls;	   /* pcre2_match calls that passed the literal prefilter */
-	uint64_t prefilter_skips;  /* (line, clause) pairs the literal prefilter rejected */
-	uint64_t sql_queries;	   /* factstore_query calls */
+	uint64_t pattern_calls;	  /* pcre2_match calls that passed the literal prefilter */
+	uint64_t prefilter_skips; /* (line, clause) pairs the literal prefilter rejected */
+	uint64_t sql_queries;	  /* factstore_query calls */
+	double sql_ms;		  /* time in the knowledge's SQL clauses (part of match_ms) */
+	struct sql_timing slowest_sql[SLOW_SQL_SHOWN]; /* slowest single runs, slowest first */
 	uint64_t match_limit_hits; /* pattern calls stopped by MAX_MATCH_LIMIT/MAX_DEPTH_LIMIT */
 	size_t signatures;
 	size_t candidates;
