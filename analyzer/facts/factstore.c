@@ -859,6 +859,9 @@ int factstore_load(struct factstore *fs, int64_t input_id, const char *path, uin
 		load_vms,   load_roms,	  load_kvs_warnings,
 	};
 
+	/* a read built the indexes and the `device` table from what was loaded then: the next
+	 * read builds them again (the schema's part after INDEX_MARKER can be run twice) */
+	fs->indexed = false;
 	if (input_id < fs->last_loaded)
 		fs->lines_unordered = true;
 	fs->last_loaded = input_id;

@@ -32,7 +32,7 @@ CREATE TABLE lines (
 	msg TEXT NOT NULL          -- the message body without timestamp/host prefixes
 );
 
--- PCI devices. One row per (bdf, source); the view `device` merges sources per bdf.
+-- PCI devices. One row per (bdf, source); the table `device` (below) merges sources per bdf.
 CREATE TABLE devices (
 	id INTEGER PRIMARY KEY,
 	input_id INTEGER REFERENCES inputs(id),
@@ -183,9 +183,23 @@ CREATE TABLE warnings (
 	message TEXT NOT NULL
 );
 
--- Convenience views (part of the public interface).
--- One row per device, lspci preferred, sysfs/config filling what lspci lacked.
-CREATE VIEW device AS
+-- @indexes: everything below is built once loading is done, before the first read (factstore.c
+-- splits the file at this line): loading then inserts into the tables' B-trees only. It runs
+-- again at the next read when more was loaded after a read.
+
+CREATE INDEX IF NOT EXISTS lines_bdf ON lines(bdf);
+CREATE INDEX IF NOT EXISTS lines_kind ON lines(kind);
+CREATE INDEX IF NOT EXISTS devices_bdf ON devices(bdf);
+CREATE INDEX IF NOT EXISTS iommu_groups_bdf ON iommu_groups(bdf);
+CREATE INDEX IF NOT EXISTS vm_options_key ON vm_options(key);
+CREATE INDEX IF NOT EXISTS facts_key ON facts(scope, key);
+
+-- `device`: one row per address, lspci preferred, sysfs/config filling what lspci lacked (part
+-- of the public interface). Built once here, as a table: the store no longer changes, and
+-- knowledge queries join it per VM device and per line, where a view recomputed its GROUP BY
+-- each time. A load after a read drops and rebuilds it.
+DROP TABLE IF EXISTS device;
+CREATE TABLE device AS
 SELECT bdf,
 	max(class) AS class, max(class_name) AS class_name,
 	max(vendor_name) AS vendor_name, max(device_name) AS device_name,
@@ -200,12 +214,4 @@ SELECT bdf,
 	max(msix) AS msix, max(msix_enabled) AS msix_enabled,
 	max(acs) AS acs, max(rebar) AS rebar, max(pcie) AS pcie, max(pcie_type) AS pcie_type
 FROM devices d GROUP BY bdf;
-
--- @indexes: everything below is built once loading is done, before the first read (factstore.c
--- splits the file at this line): loading then inserts into the tables' B-trees only.
-CREATE INDEX lines_bdf ON lines(bdf);
-CREATE INDEX lines_kind ON lines(kind);
-CREATE INDEX devices_bdf ON devices(bdf);
-CREATE INDEX iommu_groups_bdf ON iommu_groups(bdf);
-CREATE INDEX vm_options_key ON vm_options(key);
-CREATE INDEX facts_key ON facts(scope, key);
+CREATE UNIQUE INDEX IF NOT EXISTS device_bdf ON device(bdf);

@@ -300,7 +300,33 @@ static bool ends_select_list(const char *p)
 	return false;
 }
 
-/* Names of the outermost select list (up to the first top-level FROM or clause keyword). */
+/* After "WITH name AS (...), ...": the main query's SELECT (the first one outside the common
+ * table expressions' parentheses and quotes), or the end of the text. */
+static const char *skip_with(const char *p)
+{
+	int depth = 0;
+	char quote = 0;
+
+	for (p += 4; *p; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '\'' || *p == '"') {
+			quote = *p;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')') {
+			depth--;
+		} else if (depth == 0 && !is_word(p[-1]) && strncasecmp(p, "select", 6) == 0 &&
+			   !is_word(p[6])) {
+			return p;
+		}
+	}
+	return p;
+}
+
+/* Names of the outermost select list (up to the first top-level FROM or clause keyword); a
+ * leading WITH clause is skipped to the main query. */
 static void sql_names(struct arena *a, const char *sql, name_vec *v)
 {
 	const char *p = sql;
@@ -309,6 +335,8 @@ static void sql_names(struct arena *a, const char *sql, name_vec *v)
 
 	while (*p && isspace((unsigned char)*p))
 		p++;
+	if (strncasecmp(p, "with", 4) == 0 && !is_word(p[4]))
+		p = skip_with(p);
 	if (strncasecmp(p, "select", 6) != 0)
 		return;
 	p += 6;

@@ -278,9 +278,53 @@ static void test_vm_rows_keep_their_hostdevs(void)
 	factstore_close(fs);
 }
 
+/* Loads one lspci-sourced device at bdf, bound to driver. */
+static void load_device(struct factstore *fs, const char *bdf, const char *driver)
+{
+	struct error err = { 0 };
+	struct parse_out out;
+	struct device_row *d;
+	int64_t id;
+
+	parse_out_init(&out);
+	d = VEC_PUSH(&out.devices);
+	memset(d, 0, sizeof(*d));
+	d->lineno = 1;
+	CHECK(pciaddr_parse(str_from_cstr(bdf), false, &d->bdf));
+	d->rev = -1;
+	d->iommu_group = -1;
+	d->driver = str_from_cstr(driver);
+	d->source = STR_LIT("lspci");
+	id = factstore_add_input(fs, "lspci.txt", SOURCE_LSPCI, 90, 1, 1, 100, 0, "lspci.txt",
+				 &err);
+	CHECK(id > 0);
+	CHECK_INT(factstore_load(fs, id, "lspci.txt", 0, &out, &err), 0);
+	parse_out_release(&out);
+}
+
+/* `device` is built at the first read; a load after a read must be in it at the next one. */
+static void test_device_table_follows_loads_after_a_read(void)
+{
+	struct error err = { 0 };
+	struct factstore *fs = factstore_open(NULL, &err);
+	struct rows r = { 0 };
+
+	load_device(fs, "0000:01:00.0", "nvidia");
+	CHECK_INT(factstore_query(fs, "SELECT driver FROM device WHERE bdf = '0000:01:00.0'", NULL,
+				  0, on_row, &r, &err),
+		  1);
+	CHECK_STR(r.first, "nvidia");
+	load_device(fs, "0000:01:00.1", "snd_hda_intel");
+	memset(&r, 0, sizeof(r));
+	CHECK_INT(factstore_query(fs, "SELECT count(*) FROM device", NULL, 0, on_row, &r, &err), 1);
+	CHECK_INT(r.ival, 2);
+	factstore_close(fs);
+}
+
 TEST_MAIN(test_lines_keep_the_file_line_numbers_through_line_base,
 	  test_named_parameters_are_bound_as_text, test_writes_attach_and_pragmas_are_refused,
 	  test_runaway_query_hits_the_step_cap, test_check_sql_reports_parameter_names,
 	  test_each_line_walks_in_input_and_line_order,
 	  test_each_line_sorts_what_was_loaded_out_of_order,
-	  test_db_file_replaces_only_a_fact_store, test_vm_rows_keep_their_hostdevs)
+	  test_db_file_replaces_only_a_fact_store, test_vm_rows_keep_their_hostdevs,
+	  test_device_table_follows_loads_after_a_read)

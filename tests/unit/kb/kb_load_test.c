@@ -132,6 +132,28 @@ static void test_capture_names_become_clause_variables(void)
 	kb_free(kb);
 }
 
+/* A clause may open with WITH (a MATERIALIZED table the main query joins): the variables are
+ * the main query's select list, not the common table expression's. */
+static void test_with_clause_names_come_from_the_main_query(void)
+{
+	struct error err;
+	char *t = replace(
+		valid, "\"sql\": \"SELECT v.vmid AS vmid",
+		"\"sql\": \"WITH x(a, b) AS MATERIALIZED (SELECT 1 AS no, 'select' AS not_this, "
+		"(2) AS nor_this) SELECT v.vmid AS vmid");
+	struct kb *kb = load1("rom-invalid-signature.json", t, &err);
+
+	CHECK(kb != NULL);
+	if (kb) {
+		const struct clause *q = &kb->sigs[0].clauses[1];
+		CHECK_INT(q->n_vars, 2);
+		CHECK_STR(q->vars[0], "vmid");
+		CHECK_STR(q->vars[1], "romfile");
+	}
+	kb_free(kb);
+	free(t);
+}
+
 static void test_unknown_keys_are_errors(void)
 {
 	char *t = replace(valid, "\"prior\": -0.5", "\"prior\": -0.5, \"priority\": 1");
@@ -320,7 +342,8 @@ static void test_base64_inputs_decode_and_are_checked(void)
 }
 
 TEST_MAIN(test_valid_file_loads_with_defaults, test_capture_names_become_clause_variables,
-	  test_unknown_keys_are_errors, test_duplicate_key_is_an_error, test_bad_values_are_refused,
+	  test_with_clause_names_come_from_the_main_query, test_unknown_keys_are_errors,
+	  test_duplicate_key_is_an_error, test_bad_values_are_refused,
 	  test_tests_need_both_kinds_of_example, test_invalid_json_and_deep_nesting_are_refused,
 	  test_duplicate_ids_across_files_are_refused,
 	  test_templates_fill_variables_defaults_and_sections,
