@@ -20,6 +20,7 @@ struct pciaddr {
 
 #define PCIADDR_ALL_FUNCS 0xff
 #define PCIADDR_STR_MAX	  16 /* "dddd:bb:dd.f" + NUL, with room */
+#define PCIADDR_TEXT_LEN  12 /* strlen("dddd:bb:dd.f") */
 
 /* Parses exactly s: "dddd:bb:dd.f", "bb:dd.f", or with allow_slot also "bb:dd"/"dddd:bb:dd".
  * Hex digits of either case. */

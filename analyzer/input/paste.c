@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/limits.h"
+#include "common/pciaddr.h"
 
 const char *paste_marker_name(enum paste_marker m)
 {
@@ -373,12 +374,45 @@ static void emit(struct builder *b, size_t a, size_t e, enum paste_marker m, str
 		part->context = STR_NULL;
 }
 
-/* A run of non-prose lines inside prose counts as a block of its own from 3 non-blank lines. */
-static size_t other_run(const struct line_info *li, size_t i, size_t n, int *nonblank)
+/* A message quoted on a line of its own between sentences, as web pages show them once their
+ * code blocks are copied as plain text (seed 003: "vfio-pci 0000:09:00.0: BAR 3: cannot
+ * reserve [mem 0xf0000000-0xf1ffffff 64bit pref]"): a dmesg timestamp "[ 12.345678]" at the
+ * start, or a full PCI address after a space and before a ':', as drivers print them. */
+static bool log_shaped(struct str line)
 {
+	struct str t = str_trim(line);
+	struct pciaddr a;
+	size_t at, i = 1;
+
+	if (t.len > 4 && t.ptr[0] == '[') {
+		while (i < t.len && t.ptr[i] == ' ')
+			i++;
+		size_t digits = i;
+		while (i < t.len && isdigit((unsigned char)t.ptr[i]))
+			i++;
+		if (i > digits && i < t.len && t.ptr[i] == '.') {
+			for (i++; i < t.len && isdigit((unsigned char)t.ptr[i]);)
+				i++;
+			if (i < t.len && t.ptr[i] == ']')
+				return true;
+		}
+	}
+	return pciaddr_find(t, &a, &at) && at > 0 && t.ptr[at - 1] == ' ' &&
+	       at + PCIADDR_TEXT_LEN < t.len && t.ptr[at + PCIADDR_TEXT_LEN] == ':';
+}
+
+/* A run of non-prose lines inside prose counts as a block of its own from 3 non-blank lines,
+ * or when one of them is a quoted log line (*log_like). */
+static size_t other_run(const struct builder *b, size_t i, int *nonblank, bool *log_like)
+{
+	const struct line_info *li = b->li;
+
 	*nonblank = 0;
-	while (i < n && (li[i].type == LT_OTHER || li[i].type == LT_BLANK)) {
+	*log_like = false;
+	while (i < b->n && (li[i].type == LT_OTHER || li[i].type == LT_BLANK)) {
 		*nonblank += li[i].type == LT_OTHER;
+		if (li[i].type == LT_OTHER && !*log_like)
+			*log_like = log_shaped(str_from_mem(b->text.ptr + li[i].off, li[i].len));
 		i++;
 	}
 	return i;
@@ -454,9 +488,10 @@ static void group_lines(struct builder *b)
 		}
 		if (prose && t == LT_OTHER) {
 			int nonblank;
-			size_t e = other_run(li, i, b->n, &nonblank);
+			bool log_like;
+			size_t e = other_run(b, i, &nonblank, &log_like);
 
-			if (nonblank >= 3) {
+			if (nonblank >= 3 || log_like) {
 				emit(b, start, i, PASTE_PROSE, STR_NULL, start);
 				emit(b, i, e, PASTE_BLOCK, STR_NULL, i);
 				start = e;

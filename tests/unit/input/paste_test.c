@@ -191,7 +191,48 @@ static void test_prose_and_output_lines(void)
 			"failed - unable to open /dev/vfio/7: Device or resource busy")));
 }
 
+/* Web pages copied as text lose their code blocks: seed 003 (the Arch wiki) quotes
+ * "vfio-pci 0000:09:00.0: BAR 3: cannot reserve [mem ...]" on line 67 and the RMRR refusal on
+ * line 363 as single lines between sentences, seed 002 (the Proxmox wiki) the BAR 3 line on
+ * 183. Each must be a part of its own, not a line of the prose around it. */
+static void test_log_lines_quoted_in_prose_are_parts(void)
+{
+	static const struct {
+		const char *seed;
+		uint32_t line;
+		const char *text;
+	} quoted[] = {
+		{ "seeds/003_a3093cee4319a564.txt", 67,
+		  "vfio-pci 0000:09:00.0: BAR 3: cannot reserve" },
+		{ "seeds/003_a3093cee4319a564.txt", 363, "platform RMRR requirement" },
+		{ "seeds/002_352eabad9f967e48.txt", 183,
+		  "vfio-pci 0000:04:00.0: BAR 3: can't reserve" },
+	};
+
+	for (size_t i = 0; i < sizeof(quoted) / sizeof(quoted[0]); i++) {
+		struct str text;
+		char *buf = seed(quoted[i].seed, &text);
+		struct paste p;
+		const struct paste_part *part;
+
+		paste_split(text, &p);
+		part = part_at(&p, quoted[i].line);
+		CHECK(part != NULL);
+		if (part) {
+			CHECK_INT(part->marker, PASTE_BLOCK);
+			CHECK(str_starts_with(part->text, quoted[i].text) ||
+			      str_contains(part->text, quoted[i].text));
+		}
+		paste_release(&p);
+		free(buf);
+	}
+	/* prose that names an address is still prose; an address without the driver's ": " is
+	 * not a quoted message */
+	CHECK(paste_is_prose(STR_LIT("I encountered a Code 43 error with the graphics driver "
+				     "(Intel UHD Graphics, PCI ID `0000:00:02.0`) on a host.")));
+}
+
 TEST_MAIN(test_seed001_splits_at_code_markers_and_two_line_prompts,
 	  test_seed004_splits_at_every_user_host_prompt, test_seed000_fenced_blocks_are_parts,
 	  test_a_real_dmesg_is_one_part, test_untimed_kernel_lines_stay_in_their_block,
-	  test_prompt_shapes, test_prose_and_output_lines)
+	  test_prompt_shapes, test_prose_and_output_lines, test_log_lines_quoted_in_prose_are_parts)
