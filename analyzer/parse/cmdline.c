@@ -109,16 +109,20 @@ static bool param_shaped(struct str key)
 	return true;
 }
 
+/* A command line is words with '=' values: "BOOT_IMAGE=/boot/vmlinuz-6.8.12-4-pve
+ * root=ZFS=rpool/ROOT/pve-1 ro quiet intel_iommu=on". Keys count only in their own shape (root
+ * with a value, ro as a bare flag), so that prose ("Potential root causes include:") and QEMU
+ * or virsh messages, which are words without values, are not taken for one. */
 int cmdline_sniff(struct str text)
 {
-	static const char *const strong[] = { "BOOT_IMAGE", "root", "initrd", "ro", "rw", NULL };
+	static const char *const strong[] = { "BOOT_IMAGE", "root", "initrd", NULL };
 	static const char *const known[] = {
-		"quiet",     "splash", "intel_iommu",  "amd_iommu",	    "iommu",
-		"nomodeset", "video",  "vfio-pci.ids", "pcie_acs_override", "initcall_blacklist",
-		NULL
+		"intel_iommu",	     "amd_iommu",	   "iommu", "video", "vfio-pci.ids",
+		"pcie_acs_override", "initcall_blacklist", NULL
 	};
+	static const char *const flags[] = { "quiet", "splash", "nomodeset", "ro", "rw", NULL };
 	struct str line, key, value, head = text;
-	unsigned nonempty = 0, params = 0, odd = 0, hits = 0;
+	unsigned nonempty = 0, params = 0, valued = 0, odd = 0, hits = 0;
 	bool has_value;
 
 	if (head.len > MAX_SNIFF_BYTES)
@@ -130,21 +134,24 @@ int cmdline_sniff(struct str text)
 			return 0;
 		while (cmdline_next_param(&line, &key, &value, &has_value)) {
 			params++;
+			valued += has_value;
 			if (!param_shaped(key))
 				odd++;
 			for (const char *const *p = strong; *p; p++)
-				hits += str_eq_cstr(key, *p) ? 3 : 0;
+				hits += has_value && str_eq_cstr(key, *p) ? 3 : 0;
 			for (const char *const *p = known; *p; p++)
-				hits += str_eq_cstr(key, *p) ? 2 : 0;
+				hits += has_value && str_eq_cstr(key, *p) ? 2 : 0;
+			for (const char *const *p = flags; *p; p++)
+				hits += !has_value && str_eq_cstr(key, *p) ? 1 : 0;
 		}
 	}
-	if (!params || odd * 4 > params)
+	if (!params || !valued || odd * 4 > params)
 		return 0;
 	if (hits >= 3)
 		return 90;
-	if (hits)
+	if (hits >= 2)
 		return 70;
-	return params >= 2 ? 25 : 5;
+	return valued * 2 >= params ? 25 : 5;
 }
 
 int cmdline_parse(struct str text, struct parse_out *out, struct error *err)

@@ -155,8 +155,30 @@ static void test_sniffers_tell_cmdline_from_grub(void)
 	CHECK(grub_sniff(grub) > cmdline_sniff(grub));
 }
 
+/* Words without values are not a command line: seed 000's prose (lines 136-138), a QEMU
+ * stderr line (catalog Q-02), virsh's refusal (sample vfio-group-busy-qemu-ebusy) and the
+ * catalog's Q-07 line were all taken for one. A real Proxmox one (sample pve-gpu-bar3-efifb)
+ * still is, with certainty. */
+static void test_prose_and_messages_are_not_a_command_line(void)
+{
+	CHECK_INT(cmdline_sniff(STR_LIT("Potential root causes include:\n")), 0);
+	CHECK_INT(cmdline_sniff(STR_LIT("vfio 0000:04:00.0: failed to setup container for group "
+					"12: Failed to set iommu for container: Operation not "
+					"permitted\n")),
+		  0);
+	CHECK_INT(cmdline_sniff(STR_LIT("error: Requested operation is not valid: PCI device "
+					"0000:01:00.0 is in use by driver QEMU, domain win10\n")),
+		  0);
+	CHECK_INT(cmdline_sniff(STR_LIT("vfio: error no iommu_group for device\n")), 0);
+	CHECK_INT(cmdline_sniff(
+			  STR_LIT("initrd=\\EFI\\proxmox\\5.11.22-2-pve\\initrd.img-5.11.22-2-pve "
+				  "root=ZFS=rpool/ROOT/pve-1 boot=zfs rootdelay=15 "
+				  "intel_iommu=on\n")),
+		  90);
+}
+
 TEST_MAIN(test_plain_parameters_keep_order, test_quoted_value_keeps_spaces,
 	  test_whole_parameter_quoted, test_unterminated_quote_runs_to_the_end,
 	  test_empty_value_is_a_value, test_grub_later_assignment_replaces_earlier,
 	  test_grub_self_reference_appends, test_grub_quotes_comments_and_backquotes,
-	  test_sniffers_tell_cmdline_from_grub)
+	  test_sniffers_tell_cmdline_from_grub, test_prose_and_messages_are_not_a_command_line)
