@@ -71,7 +71,7 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, struct erro
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -104,6 +104,10 @@ static int parse_args(int argc, char **argv, struct analyze_opts *o, struct erro
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			return error_set(err, EXIT_USAGE,
+					 "option '%s' needs a value (see 'analyze --help')",
+					 argv[optind - 1]);
 		default:
 			return error_set(err, EXIT_USAGE,
 					 "unknown option '%s' (see 'analyze --help')",

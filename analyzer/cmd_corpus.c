@@ -133,7 +133,7 @@ static int parse_args(int argc, char **argv, struct corpus_opts *o, struct error
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "j:o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (parse_long(optarg, 1, CORPUS_MAX_JOBS, &o->jobs) < 0)
@@ -164,6 +164,10 @@ static int parse_args(int argc, char **argv, struct corpus_opts *o, struct error
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			return error_set(err, EXIT_USAGE,
+					 "option '%s' needs a value (see 'analyze corpus --help')",
+					 argv[optind - 1]);
 		default:
 			return error_set(err, EXIT_USAGE,
 					 "unknown option '%s' (see 'analyze corpus --help')",

@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, struct error *
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMAT:
 			o->format = optarg;
@@ -139,6 +139,10 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, struct error *
 		case 'h':
 			usage(stdout);
 			return 1;
+		case ':':
+			return error_set(err, EXIT_USAGE,
+					 "option '%s' needs a value (see 'analyze diff --help')",
+					 argv[optind - 1]);
 		default:
 			return error_set(err, EXIT_USAGE,
 					 "unknown option '%s' (see 'analyze diff --help')",

@@ -236,7 +236,7 @@ int cmd_query_main(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			sql = optarg;
@@ -259,6 +259,10 @@ int cmd_query_main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
+		case ':':
+			log_error("option '%s' needs a value (see 'analyze query --help')",
+				  argv[optind - 1]);
+			return EXIT_USAGE;
 		default:
 			log_error("unknown option '%s' (see 'analyze query --help')",
 				  argv[optind - 1]);

@@ -40,10 +40,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	log_init("analyze", LOG_INFO);
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc < 2)
+		return cmd_analyze_main(argc, argv); /* "no INPUT given", one line */
 	for (size_t i = 0; modes[i].name; i++)
 		if (strcmp(argv[1], modes[i].name) == 0)
 			return modes[i].main(argc - 1, argv + 1);

@@ -73,6 +73,13 @@ expect 2 "SQL refused" query "$work/good.tar.gz" --sql "ATTACH DATABASE '$work/x
 expect 2 "no INPUT given" --classify
 expect 2 "unknown option '--frobnicate'" --frobnicate "$work/good.tar.gz"
 expect 2 "unknown format 'pdf'" --format pdf "$work/good.tar.gz"
+# an option without its value is not an unknown option; no argument at all is one line too
+expect 2 "no INPUT given"
+expect 2 "option '--db' needs a value" --db
+expect 2 "option '-o' needs a value" -o
+expect 2 "option '-j' needs a value" corpus -j
+expect 2 "option '-o' needs a value" diff -o
+expect 2 "option '--sql' needs a value" query --sql
 
 [ "$fails" = 0 ] || { echo "$fails failures"; exit 1; }
 echo "all bad inputs rejected with one message"
