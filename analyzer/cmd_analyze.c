@@ -373,6 +373,17 @@ int cmd_ingest_all(struct ingest *ing, char **inputs, int n, struct error *err)
 	for (int i = 0; i < n; i++)
 		if (ingest_add(ing, inputs[i], err) < 0)
 			return -1;
+	/* nothing at all to analyze is bad input, not a healthy host */
+	if (n > 0 && ing->empty_inputs == (unsigned)n)
+		return n == 1 ? error_set(err, EXIT_INPUT,
+					  "'%s' holds nothing to read (an empty file, directory "
+					  "or archive)",
+					  strcmp(inputs[0], "-") == 0 ? "standard input"
+								      : inputs[0])
+			      : error_set(err, EXIT_INPUT,
+					  "none of the %d INPUTs holds anything to read (empty "
+					  "files, directories or archives)",
+					  n);
 	for (size_t i = 0; i < ing->warnings.n; i++) {
 		const struct ingest_warning *w = &ing->warnings.v[i];
 

@@ -622,6 +622,11 @@ static int load_loose(struct ingest *ing, const char *name, struct str data, str
 
 	if (bundle_is_archive(data))
 		return read_bundle(ing, name, &data, err);
+	/* standard input is read up to MAX_TOTAL_BYTES since it may be an archive; as a text it
+	 * is one file, and gets the cap of one */
+	if (data.len > MAX_ENTRY_BYTES)
+		return error_set(err, EXIT_LIMIT, "'%s' is larger than %u bytes, refusing",
+				 strcmp(name, "-") == 0 ? "standard input" : name, MAX_ENTRY_BYTES);
 	ing->total_bytes += data.len;
 	if (ing->total_bytes > MAX_TOTAL_BYTES)
 		return error_set(err, EXIT_LIMIT,
@@ -723,8 +728,18 @@ int ingest_add(struct ingest *ing, const char *arg, struct error *err)
 	double t0 = clock_ms(), parse0 = ing->stats.parse_ms, store0 = ing->stats.store_ms;
 	int ret;
 
+	size_t first = ing->records.n;
+	uint64_t bytes = 0;
+
 	ing->origin = arena_strdup(&ing->arena, arg);
 	ret = add_path(ing, arg, err);
+	for (size_t i = first; i < ing->records.n; i++)
+		bytes += ing->records.v[i].bytes;
+	if (ret == 0 && bytes == 0) {
+		ing->empty_inputs++;
+		add_warning(ing, strcmp(arg, "-") == 0 ? "standard input" : arg, 0,
+			    "holds nothing to read (an empty file, directory or archive)");
+	}
 	ing->stats.read_ms +=
 		(clock_ms() - t0) - (ing->stats.parse_ms - parse0) - (ing->stats.store_ms - store0);
 	return ret;

@@ -58,6 +58,7 @@ struct ingest {
 	struct arena arena;
 	struct factstore *fs;
 	VEC(struct ingest_record) records;
+	unsigned empty_inputs; /* INPUTs that held no byte to read (each also a warning) */
 	VEC(struct ingest_warning) warnings;
 	struct ingest_stats stats;
 	uint64_t total_bytes;

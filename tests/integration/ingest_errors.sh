@@ -73,6 +73,24 @@ expect 2 "SQL refused" query "$work/good.tar.gz" --sql "ATTACH DATABASE '$work/x
 expect 2 "no INPUT given" --classify
 expect 2 "unknown option '--frobnicate'" --frobnicate "$work/good.tar.gz"
 expect 2 "unknown format 'pdf'" --format pdf "$work/good.tar.gz"
+# nothing to read: an empty file, an empty directory, an empty archive
+: >"$work/empty.txt"
+mkdir -p "$work/emptydir"
+tar -C "$work/emptydir" -czf "$work/empty.tar.gz" .
+expect 3 "'$work/empty.txt' holds nothing to read" "$work/empty.txt"
+expect 3 "'$work/emptydir' holds nothing to read" "$work/emptydir"
+expect 3 "'$work/empty.tar.gz' holds nothing to read" "$work/empty.tar.gz"
+expect 3 "none of the 2 INPUTs holds anything to read" "$work/empty.txt" "$work/emptydir"
+# standard input gets the cap of one file when it is not an archive (70 MB of zeros here)
+rc=0
+head -c 73400320 /dev/zero | "$analyze" - >"$work/out" 2>"$work/err" || rc=$?
+if [ "$rc" != 4 ] || [ "$(wc -l <"$work/err")" != 1 ] || ! grep -q "'standard input' is larger than" "$work/err"; then
+	echo "FAIL: 70 MB on standard input: exit $rc (want 4):"
+	sed 's/^/    /' "$work/err"
+	fails=$((fails + 1))
+else
+	echo "ok: exit $rc: $(cat "$work/err")"
+fi
 # an option without its value is not an unknown option; no argument at all is one line too
 expect 2 "no INPUT given"
 expect 2 "option '--db' needs a value" --db
