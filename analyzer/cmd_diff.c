@@ -54,8 +54,11 @@ static const struct section_query queries[] = {
 	  "SELECT bdf, nullif(trim(coalesce(vendor_device, '') || ' ' || coalesce(vendor_name, '')"
 	  "                 || ' ' || coalesce(device_name, '')), '') FROM device ORDER BY bdf" },
 	{ DIFF_DRIVERS, "SELECT bdf, driver FROM device WHERE driver IS NOT NULL ORDER BY bdf" },
-	{ DIFF_GROUPS,
-	  "SELECT 'group ' || grp, bdf FROM iommu_groups GROUP BY grp, bdf ORDER BY grp, bdf" },
+	/* sysfs's group layout, and the group lspci -v prints per device (a bundle without the
+	 * sysfs copy, or two pasted lspci outputs) */
+	{ DIFF_GROUPS, "SELECT 'group ' || grp, bdf FROM (SELECT grp, bdf FROM iommu_groups"
+		       "  UNION SELECT iommu_group, bdf FROM devices WHERE iommu_group >= 0)"
+		       " GROUP BY grp, bdf ORDER BY grp, bdf" },
 	/* Proxmox options derived from another line of the config (machine.type from machine)
 	 * share its line number; the first row of a line is the line as written. */
 	{ DIFF_VMS,

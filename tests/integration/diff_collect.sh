@@ -98,6 +98,15 @@ if [ -n "$dev" ]; then
 		fail "driver change not shown exactly: $(cat "$work/facts.txt")"
 fi
 
+# two pasted lspci -vv outputs whose only difference is the group lspci prints for the GTX 1050
+# and its audio function (samples/healthy-pve-r720-bundle): the group change is shown
+lspci_a=${VD_SOURCE_DIR:?}/samples/healthy-pve-r720-bundle/cmd/lspci-nnkvv
+sed 's/IOMMU group: 69$/IOMMU group: 70/' "$lspci_a" >"$work/lspci-b.txt"
+"$analyze" diff "$lspci_a" "$work/lspci-b.txt" >"$work/dg.txt" || fail "lspci group diff failed"
+grep -qx '    - group 69: 0000:42:00.0, 0000:42:00.1' "$work/dg.txt" &&
+	grep -qx '    ~ group 70: 0000:7f:08.0 -> 0000:42:00.0, 0000:42:00.1, 0000:7f:08.0' "$work/dg.txt" ||
+	fail "IOMMU group change in lspci not shown: $(cat "$work/dg.txt")"
+
 rc=0
 "$analyze" diff "$work/a.tar.gz" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "one input: expected exit 2, got $rc"
