@@ -351,6 +351,9 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 			sbuf_addf(&notes, "see finding %s (%s)", f->id, severity_name(f->severity));
 		}
 	}
+	/* the driver's fix holds whatever the group turns out to be */
+	if (strcmp(kind_of(d), "gpu") == 0 && host_display_driver(d->driver))
+		put_ids_fix(c, d, &fix);
 	if (d->iommu_group < 0) {
 		r->verdict = READINESS_UNKNOWN;
 		for (size_t i = 0; i < c->res->n_findings; i++)
@@ -384,8 +387,6 @@ static void judge(struct ctx *c, const struct pci_device *d, struct readiness *r
 			  "give VM %s the other functions of the slot too (all functions): %s",
 			  d->vm, funcs.buf);
 	}
-	if (strcmp(kind_of(d), "gpu") == 0 && host_display_driver(d->driver))
-		put_ids_fix(c, d, &fix);
 	r->verdict = fix.len ? READINESS_AFTER_FIX : READINESS_READY;
 	if (r->n_peers == 0 &&
 	    !(d->source && (strstr(d->source, "lspci") || strstr(d->source, "sysfs"))))
