@@ -16,7 +16,7 @@
  * bios). The VM id is not in the text: the input layer sets vm.id from the file name; the name
  * comes from `name:`. hostpciN: one row per address (`0000:01:00.0;0000:01:00.1` gives two),
  * `01:00` gives one row for all functions (func PCIADDR_ALL_FUNCS, multifunction implied),
- * `mapping=<id>` a row without an address.
+ * `mapping=<id>` a row without an address. `args:` gives a row per `-device vfio-pci,host=...`.
  */
 #include <string.h>
 
@@ -327,6 +327,49 @@ static void parse_hostpci(struct parse_out *out, uint32_t lineno, struct str sna
 	}
 }
 
+/* `args: -device vfio-pci,host=0000:00:02.0,id=hostdev0,bus=pcie.0,addr=0x2,romfile=...`:
+ * a device handed to QEMU past hostpciN. Each vfio-pci option list is a hostdev row named
+ * "args" with its host= (or sysfsdev=/sys/bus/pci/devices/<address>); sysfsdev= of an mdev
+ * names no PCI address and is left out. */
+static void derive_args(struct parse_out *out, uint32_t lineno, struct str snap, struct str key,
+			struct str value)
+{
+	struct str rest = value;
+	long at;
+
+	while ((at = str_find(rest, "vfio-pci,")) >= 0) {
+		struct str spec = str_sub(rest, (size_t)at + 9, rest.len), item, k, dev = STR_NULL;
+		struct hostpci_opts o;
+		struct hostdev_row *h;
+		size_t end = 0;
+
+		while (end < spec.len && spec.ptr[end] != ' ' && spec.ptr[end] != '\t')
+			end++;
+		rest = str_sub(spec, end, spec.len);
+		spec = str_sub(spec, 0, end);
+		hostpci_options(spec, &o, out, lineno);
+		dev = o.hosts;
+		for (struct str v = spec; !dev.len && v.len;) {
+			if (!str_take_until(&v, ',', &item)) {
+				item = v;
+				v = STR_NULL;
+			}
+			if (str_take_until(&item, '=', &k) && str_eq_cstr(k, "sysfsdev") &&
+			    str_starts_with(item, "/sys/bus/pci/devices/"))
+				dev = str_sub(item, 21, item.len);
+		}
+		if (!dev.len)
+			continue;
+		h = add_hostdev(out, lineno, snap, key, value, &o);
+		if (!h)
+			return;
+		h->has_bdf = pciaddr_parse(str_trim(dev), false, &h->bdf);
+		if (!h->has_bdf)
+			parse_warn(out, lineno, "args: vfio-pci host '%.*s' is not a PCI address",
+				   (int)dev.len, dev.ptr);
+	}
+}
+
 static void derive(struct parse_out *out, uint32_t lineno, struct str snap, struct str key,
 		   struct str value)
 {
@@ -338,6 +381,8 @@ static void derive(struct parse_out *out, uint32_t lineno, struct str snap, stru
 		derive_machine(out, lineno, snap, value);
 	else if (str_starts_with(key, "hostpci") && key.len > 7)
 		parse_hostpci(out, lineno, snap, key, value);
+	else if (str_eq_cstr(key, "args"))
+		derive_args(out, lineno, snap, key, value);
 }
 
 int pve_conf_parse(struct str text, struct parse_out *out, struct error *err)
