@@ -67,7 +67,6 @@ static void seed_names(struct run *run, char *host, size_t hostsize)
 	struct sbuf sb;
 	struct str in, line, word;
 	struct strlist nodes = { 0 };
-	char *real;
 
 	host[0] = '\0';
 	sbuf_init(&sb, COLLECT_CONF_BYTES + 1);
@@ -108,9 +107,9 @@ static void seed_names(struct run *run, char *host, size_t hostsize)
 		}
 	}
 	sbuf_release(&sb);
-	real = plan_real_path(&run->ctx, "/etc/pve/nodes");
-	dir_list(real, &nodes, COLLECT_MAX_GLOB);
-	free(real);
+	/* pmxcfs: the listing that hangs first when the cluster filesystem is wedged */
+	plan_list(&run->plan, &run->ctx, "/etc/pve/nodes", "etc/pve/nodes", &nodes,
+		  COLLECT_MAX_GLOB);
 	for (size_t i = 0; i < nodes.n; i++)
 		redact_add_name(&run->red, str_from_cstr(nodes.v[i]));
 	strlist_free(&nodes);
@@ -289,7 +288,7 @@ static void run_one(struct run *run, const struct item *it, long timeout, struct
 		item_file_link(real, r);
 		break;
 	case ITEM_DIRLIST:
-		item_file_dirlist(real, r);
+		item_file_dirlist(real, timeout, r);
 		break;
 	case ITEM_HOLDERS:
 		holders_format(&run->holders, &r->data);
@@ -449,7 +448,8 @@ static int run_items(struct run *run, size_t from, struct error *err)
 		progress(run, i + 1, run->plan.items.n, it->path);
 		item_result_init(&r, it->max_bytes + 1);
 		if (it->skip_reason) {
-			item_result_set(&r, STATUS_SKIPPED, "%s", it->skip_reason);
+			item_result_set(&r, it->skip_status ? it->skip_status : STATUS_SKIPPED,
+					"%s", it->skip_reason);
 		} else if (left < 100) {
 			item_result_set(&r, STATUS_SKIPPED, "global deadline of %ld s reached",
 					run->o->deadline_s);
@@ -605,6 +605,7 @@ int collect_run(const struct collect_opts *o, struct error *err)
 	run.deadline = run.t0 + o->deadline_s * 1000;
 	run.ctx.sysroot = o->sysroot;
 	run.ctx.is_root = geteuid() == 0;
+	run.ctx.end_ms = run.deadline - COLLECT_MARGIN_MS;
 	run.progress = !o->quiet && isatty(2);
 	plan_init(&run.plan);
 	redact_init(&run.red, o->redact);
@@ -615,7 +616,7 @@ int collect_run(const struct collect_opts *o, struct error *err)
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-	holders_scan(o->sysroot, &run.holders);
+	holders_scan_bounded(o->sysroot, &run.holders, COLLECT_FILE_MS);
 	plan_build(&run.plan, &run.ctx);
 	seed_names(&run, host, sizeof(host));
 	{
@@ -669,7 +670,6 @@ int collect_run(const struct collect_opts *o, struct error *err)
 	if (tarball_add_dir(&run.tar, run.top, err) < 0 || run_items(&run, 0, err) < 0)
 		goto out_abort;
 	if (o->roms) {
-		char *devdir = plan_real_path(&run.ctx, "/sys/bus/pci/devices");
 		struct rom_choice c = { .devices = &run.devices,
 					.display = &run.display,
 					.passthru = &run.passthru,
@@ -677,8 +677,8 @@ int collect_run(const struct collect_opts *o, struct error *err)
 					.holders = &run.holders };
 		size_t from = run.plan.items.n;
 
-		dir_list(devdir, &run.devices, COLLECT_MAX_PCI);
-		free(devdir);
+		plan_list(&run.plan, &run.ctx, "/sys/bus/pci/devices", "sys/bus/pci/devices",
+			  &run.devices, COLLECT_MAX_PCI);
 		rom_plan(&run.plan, &run.ctx, &c);
 		if (run_items(&run, from, err) < 0)
 			goto out_abort;

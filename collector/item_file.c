@@ -331,12 +331,16 @@ void item_file_link(const char *path, struct item_result *r)
 	free(t);
 }
 
-void item_file_dirlist(const char *path, struct item_result *r)
+void item_file_dirlist(const char *path, long timeout_ms, struct item_result *r)
 {
 	struct strlist names = { 0 };
 
-	if (dir_list(path, &names, MAX_ENTRIES) < 0) {
-		item_result_errno(r, errno, "opendir");
+	if (dir_list_bounded(path, &names, MAX_ENTRIES, timeout_ms) < 0) {
+		if (errno == ETIMEDOUT)
+			item_result_set(r, STATUS_TIMEOUT,
+					"no answer within %ld ms (readdir blocked)", timeout_ms);
+		else
+			item_result_errno(r, errno, "opendir");
 		return;
 	}
 	for (size_t i = 0; i < names.n; i++) {

@@ -31,8 +31,9 @@ struct item_file_req {
 void item_file_read_batch(const struct item_file_req *reqs, size_t n, long end_ms);
 /* Stores the target of the symlink at path, followed by '\n'. */
 void item_file_link(const char *path, struct item_result *r);
-/* Stores the entry names of directory path, one per line. */
-void item_file_dirlist(const char *path, struct item_result *r);
+/* Stores the entry names of directory path, one per line, listed in a child that is killed
+ * after timeout_ms ("timeout"). */
+void item_file_dirlist(const char *path, long timeout_ms, struct item_result *r);
 /* Reads the kernel ring buffer from kmsg (the path of /dev/kmsg) without blocking and stores
  * it in dmesg's format "[    4.088924] message". */
 void item_file_kmsg(const char *path, size_t cap, struct item_result *r);

@@ -4,11 +4,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "common/banned.h"
 #include "common/limits.h"
 #include "common/xalloc.h"
@@ -46,6 +49,102 @@ int dir_list(const char *dir, struct strlist *out, size_t max)
 	closedir(d);
 	if (out->n - first > 1)
 		qsort(out->v + first, out->n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+struct list_job {
+	const char *dir;
+	size_t max;
+};
+
+/* Runs in the child: the errno of opendir (0 when it opened), then each name and a NUL. */
+static int list_child(void *arg, int fd)
+{
+	const struct list_job *job = arg;
+	struct strlist names = { 0 };
+	int32_t e = dir_list(job->dir, &names, job->max) < 0 ? errno : 0;
+	struct sbuf sb;
+
+	sbuf_init(&sb, SIZE_MAX / 2);
+	sbuf_add(&sb, &e, sizeof(e));
+	for (size_t i = 0; i < names.n; i++)
+		sbuf_add(&sb, names.v[i], strlen(names.v[i]) + 1);
+	for (size_t off = 0; off < sb.len;) {
+		ssize_t w = write(fd, sb.buf + off, sb.len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int dir_list_bounded(const char *dir, struct strlist *out, size_t max, long timeout_ms)
+{
+	struct list_job job = { .dir = dir, .max = max };
+	long deadline = child_now_ms() + timeout_ms;
+	struct sbuf sb;
+	char buf[65536];
+	bool timed_out = false;
+	int32_t e;
+	int fd;
+	pid_t pid;
+
+	if (timeout_ms <= 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	pid = child_spawn_fn(list_child, &job, &fd);
+	if (pid < 0)
+		return -1;
+	sbuf_init(&sb, sizeof(e) + max * 257);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline - child_now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		sbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	child_stop(pid, timed_out);
+	if (timed_out || sb.len < sizeof(e)) {
+		sbuf_release(&sb);
+		errno = timed_out ? ETIMEDOUT : EIO;
+		return -1;
+	}
+	memcpy(&e, sb.buf, sizeof(e));
+	if (e) {
+		sbuf_release(&sb);
+		errno = e;
+		return -1;
+	}
+	for (size_t off = sizeof(e); off < sb.len;) {
+		const char *name = sb.buf + off;
+		size_t len = strnlen(name, sb.len - off);
+
+		if (off + len >= sb.len)
+			break; /* no NUL: cut short, drop the partial name */
+		strlist_push(out, name);
+		off += len + 1;
+	}
+	sbuf_release(&sb);
 	return 0;
 }
 
@@ -166,6 +265,97 @@ void holders_scan(const char *root, struct holders *h)
 	strlist_free(&procs);
 }
 
+/* Runs in the child: the scan, as "flags have_dev_vfio complete" then "entry pid comm" lines. */
+static int holders_child(void *arg, int fd)
+{
+	struct holders h;
+	struct sbuf sb;
+
+	holders_scan(arg, &h);
+	sbuf_init(&sb, (h.v.n + 1) * 600);
+	sbuf_addf(&sb, "%d %d\n", h.have_dev_vfio, h.complete);
+	for (size_t i = 0; i < h.v.n; i++)
+		if (!strpbrk(h.v.v[i].entry, " \n"))
+			sbuf_addf(&sb, "%s %d %s\n", h.v.v[i].entry, h.v.v[i].pid,
+				  h.v.v[i].comm ? h.v.v[i].comm : "-");
+	for (size_t off = 0; off < sb.len;) {
+		ssize_t w = write(fd, sb.buf + off, sb.len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+void holders_scan_bounded(const char *root, struct holders *h, long timeout_ms)
+{
+	long deadline = child_now_ms() + timeout_ms;
+	struct sbuf sb;
+	struct str in, line, w;
+	char buf[65536];
+	bool timed_out = false;
+	int fd;
+	pid_t pid;
+
+	memset(h, 0, sizeof(*h));
+	pid = timeout_ms > 0 ? child_spawn_fn(holders_child, (void *)root, &fd) : -1;
+	if (pid < 0) {
+		h->timed_out = true; /* not known: everything counts as possibly held */
+		h->have_dev_vfio = true;
+		return;
+	}
+	sbuf_init(&sb, (size_t)64 << 20);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline - child_now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		sbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	child_stop(pid, timed_out);
+	in = sbuf_view(&sb);
+	if (timed_out || !str_next_line(&in, &line) || line.len != 3) {
+		h->timed_out = true;
+		h->have_dev_vfio = true;
+		sbuf_release(&sb);
+		return;
+	}
+	h->have_dev_vfio = line.ptr[0] == '1';
+	h->complete = line.ptr[2] == '1';
+	while (str_next_line(&in, &line)) {
+		struct vfio_holder *v;
+		struct str entry, pid_s;
+
+		if (!str_next_word(&line, &entry) || !str_next_word(&line, &pid_s) ||
+		    !str_next_word(&line, &w))
+			continue;
+		v = VEC_PUSH(&h->v);
+		v->entry = str_dup(entry);
+		v->pid = (int)strtol(pid_s.ptr, NULL, 10);
+		v->comm = v->pid ? str_dup(w) : NULL;
+	}
+	sbuf_release(&sb);
+}
+
 void holders_release(struct holders *h)
 {
 	for (size_t i = 0; i < h->v.n; i++) {
@@ -187,6 +377,10 @@ void holders_format(const struct holders *h, struct sbuf *out)
 {
 	if (h->v.n > 1)
 		qsort(h->v.v, h->v.n, sizeof(h->v.v[0]), cmp_holder);
+	if (h->timed_out) {
+		sbuf_addstr(out, "# the scan of /proc did not finish in time: holders unknown\n");
+		return;
+	}
 	if (!h->have_dev_vfio) {
 		sbuf_addstr(out, "# /dev/vfio does not exist (vfio not loaded)\n");
 		return;

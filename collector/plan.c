@@ -2,7 +2,8 @@
  *
  * Each row names a kind (one file, one command, the files of a directory, the PCI devices,
  * ...), the source, the place in the bundle (docs/bundle-format.md), a size cap and a time
- * cap. Expansion lists directories and nothing more, so it cannot hang.
+ * cap. Expansion lists directories and nothing more, each in a child with a deadline, so a
+ * wedged filesystem cannot hang it.
  */
 #include "plan.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "child.h"
 #include "common/banned.h"
 #include "common/limits.h"
 #include "common/xalloc.h"
@@ -246,13 +248,31 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-/* Lists ctx's view of dir; false (and an empty list) when it cannot be read. */
-static bool list(const struct plan_ctx *ctx, const char *dir, struct strlist *out, size_t max)
+bool plan_list(struct plan *p, const struct plan_ctx *ctx, const char *dir, const char *path,
+	       struct strlist *out, size_t max)
 {
 	char *real = plan_real_path(ctx, dir);
-	int r = dir_list(real, out, max);
+	long timeout = COLLECT_LIST_MS;
+	int r;
 
+	if (ctx->end_ms && ctx->end_ms - child_now_ms() < timeout)
+		timeout = ctx->end_ms - child_now_ms();
+	r = dir_list_bounded(real, out, max, timeout);
 	free(real);
+	if (r < 0 && errno == ETIMEDOUT) {
+		struct item *it = plan_add(p, ITEM_DIRLIST, dir, path, 0, 0, 0);
+		char reason[128];
+
+		if (timeout <= 0) {
+			snprintf(reason, sizeof(reason),
+				 "listing not tried: global deadline reached");
+		} else {
+			snprintf(reason, sizeof(reason),
+				 "listing did not answer within %ld ms (readdir blocked)", timeout);
+			it->skip_status = STATUS_TIMEOUT;
+		}
+		it->skip_reason = xstrdup(reason);
+	}
 	return r == 0;
 }
 
@@ -270,7 +290,7 @@ static void expand_glob(struct plan *p, const struct plan_ctx *ctx, const struct
 {
 	struct strlist names = { 0 };
 
-	list(ctx, e->source, &names, COLLECT_MAX_GLOB);
+	plan_list(p, ctx, e->source, e->path, &names, COLLECT_MAX_GLOB);
 	for (size_t i = 0; i < names.n; i++) {
 		size_t n = strlen(names.v[i]), s = strlen(e->suffix);
 
@@ -285,7 +305,7 @@ static void expand_named(struct plan *p, const struct plan_ctx *ctx, const struc
 	struct strlist names = { 0 };
 
 	/* only what exists: a host without DMI has no /sys/class/dmi/id, that is not a failure */
-	list(ctx, e->source, &names, COLLECT_MAX_GLOB);
+	plan_list(p, ctx, e->source, e->path, &names, COLLECT_MAX_GLOB);
 	for (const char *const *n = e->names; *n; n++)
 		for (size_t i = 0; i < names.n; i++)
 			if (strcmp(names.v[i], *n) == 0)
@@ -301,7 +321,7 @@ static void expand_modparams(struct plan *p, const struct plan_ctx *ctx, const s
 
 		snprintf(src, sizeof(src), "%s/%s/parameters", e->source, *m);
 		snprintf(dst, sizeof(dst), "%s/%s/parameters", e->path, *m);
-		list(ctx, src, &params, COLLECT_MAX_GLOB);
+		plan_list(p, ctx, src, dst, &params, COLLECT_MAX_GLOB);
 		for (size_t i = 0; i < params.n; i++)
 			add_file(p, src, dst, params.v[i], e, 0);
 		strlist_free(&params);
@@ -324,12 +344,12 @@ static void expand_pci(struct plan *p, const struct plan_ctx *ctx, const struct 
 {
 	struct strlist devs = { 0 };
 
-	list(ctx, e->source, &devs, COLLECT_MAX_PCI);
+	plan_list(p, ctx, e->source, e->path, &devs, COLLECT_MAX_PCI);
 	for (size_t d = 0; d < devs.n; d++) {
 		char *src = join(e->source, devs.v[d]), *dst = join(e->path, devs.v[d]);
 		struct strlist attrs = { 0 };
 
-		list(ctx, src, &attrs, COLLECT_MAX_GLOB);
+		plan_list(p, ctx, src, dst, &attrs, COLLECT_MAX_GLOB);
 		for (size_t i = 0; i < attrs.n; i++) {
 			const char *a = attrs.v[i];
 			char *s = join(src, a), *t = join(dst, a);
@@ -363,7 +383,7 @@ static void expand_iommu(struct plan *p, const struct plan_ctx *ctx, const struc
 {
 	struct strlist groups = { 0 };
 
-	list(ctx, e->source, &groups, COLLECT_MAX_PCI);
+	plan_list(p, ctx, e->source, e->path, &groups, COLLECT_MAX_PCI);
 	for (size_t g = 0; g < groups.n; g++) {
 		char src[256], dst[256];
 
@@ -409,13 +429,17 @@ static void expand_pve_tasks(struct plan *p, const struct plan_ctx *ctx, const s
 	struct strlist subs = { 0 };
 	VEC(struct task) tasks = { 0 };
 
-	list(ctx, e->source, &subs, 64);
+	plan_list(p, ctx, e->source, e->path, &subs, 64);
 	for (size_t s = 0; s < subs.n; s++) {
 		char *sdir = join(e->source, subs.v[s]);
 		struct strlist names = { 0 };
 
-		if (strlen(subs.v[s]) == 1) /* the 16 buckets 0..F; "index", "active" are files */
-			list(ctx, sdir, &names, MAX_ENTRIES);
+		if (strlen(subs.v[s]) == 1) { /* the 16 buckets 0..F; "index", "active" are files */
+			char *ddir = join(e->path, subs.v[s]);
+
+			plan_list(p, ctx, sdir, ddir, &names, MAX_ENTRIES);
+			free(ddir);
+		}
 		for (size_t i = 0; i < names.n; i++) {
 			unsigned long t = qmstart_time(names.v[i]);
 			struct task *tk;

@@ -2,8 +2,10 @@
  * time cap) expanded against the machine into a flat list of items.
  *
  * The table in plan.c is the single list of everything the bundle may contain; expanding it
- * reads only directory listings and link targets (never a file's contents), so it cannot
- * block. Items own their strings; plan_release() frees them. Paths in items are logical
+ * reads only directory listings (never a file's contents), each in a child with a deadline
+ * (dir_list_bounded), so a wedged filesystem (a hung FUSE /etc/pve) costs one listing: it
+ * becomes an item recorded as "timeout" and the plan goes on. Items own their strings;
+ * plan_release() frees them. Paths in items are logical
  * ("/proc/cmdline"); the runner prefixes the sysroot. ROM items are added after the PCI
  * items have run (plan_add_roms), because choosing them needs the devices' class codes and
  * the VM configs.
@@ -15,6 +17,8 @@
 
 #include "common/sbuf.h"
 #include "common/vec.h"
+
+struct strlist;
 
 enum item_kind {
 	ITEM_FILE,    /* read a file in a child, capped */
@@ -51,10 +55,11 @@ struct item {
 	size_t max_bytes;
 	long max_ms;
 	unsigned flags;
-	const char *const *argv; /* ITEM_CMD: static argv */
-	const char *fixture;	 /* ITEM_CMD: cmd-fixtures/<name> under --sysroot */
-	bool kmsg_fallback;	 /* ITEM_CMD: read /dev/kmsg when the command is missing */
-	char *skip_reason;	 /* set at plan time: the item is recorded as skipped; owned */
+	const char *const *argv;      /* ITEM_CMD: static argv */
+	const char *fixture;	      /* ITEM_CMD: cmd-fixtures/<name> under --sysroot */
+	bool kmsg_fallback;	      /* ITEM_CMD: read /dev/kmsg when the command is missing */
+	char *skip_reason;	      /* set at plan time: the item is recorded as skipped; owned */
+	enum item_status skip_status; /* with skip_reason: STATUS_TIMEOUT, else skipped */
 };
 
 /* What running an item gave: its status, why, the bytes to store. */
@@ -78,6 +83,7 @@ void item_result_errno(struct item_result *r, int err, const char *what);
 struct plan_ctx {
 	const char *sysroot; /* "" for the live system */
 	bool is_root;
+	long end_ms; /* child_now_ms() after which no listing is tried; 0: none */
 };
 
 struct plan {
@@ -94,6 +100,13 @@ void plan_build(struct plan *p, const struct plan_ctx *ctx);
 /* Appends an item (strings copied). Returns it. */
 struct item *plan_add(struct plan *p, enum item_kind kind, const char *source, const char *path,
 		      size_t max_bytes, long max_ms, unsigned flags);
+
+/* Lists ctx's view of dir (logical) in a child, within COLLECT_LIST_MS and ctx->end_ms. A
+ * listing that did not answer, or was not tried because end_ms passed, is appended to p as an
+ * item of source dir and bundle path path that records the timeout (or the skip); other
+ * failures (no such directory) add nothing. Returns true when out was filled. */
+bool plan_list(struct plan *p, const struct plan_ctx *ctx, const char *dir, const char *path,
+	       struct strlist *out, size_t max);
 
 const char *item_status_name(enum item_status s);
 

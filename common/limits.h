@@ -65,6 +65,7 @@
 #define COLLECT_DEADLINE_MAX_S	 3600		    /* the largest --deadline accepted */
 #define COLLECT_MARGIN_MS	 700		    /* kept back from the deadline to finish */
 #define COLLECT_FILE_MS		 3000		    /* one file or sysfs attribute */
+#define COLLECT_LIST_MS		 3000		    /* one directory listing */
 #define COLLECT_CMD_MS		 10000		    /* one command */
 #define COLLECT_ROM_MS		 5000		    /* one option ROM read */
 #define COLLECT_LOG_BYTES	 (8u * 1024 * 1024) /* dmesg, journalctl */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "item_file.h"
 #include "item_rom.h"
 #include "plan.h"
@@ -257,6 +258,62 @@ static void test_kmsg_records_format_like_dmesg(void)
 	sbuf_release(&out);
 }
 
+/* Listings run in a child: a FIFO where a directory should be is "missing" (ENOTDIR, no
+ * hang), a directory is listed sorted, and a listing with no time left is not tried but
+ * recorded as an item of the plan. */
+static void test_listings_record_their_status(void)
+{
+	struct plan p;
+	struct plan_ctx ctx = { .is_root = true };
+	struct strlist names = { 0 };
+	struct item_result r;
+	char dir[64], path[128];
+
+	snprintf(dir, sizeof(dir), "/tmp/plan_list.XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	ctx.sysroot = dir;
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	CHECK_INT(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	CHECK_INT(mkdir(path, 0700), 0);
+
+	plan_init(&p);
+	CHECK(!plan_list(&p, &ctx, "/fifo", "fifo", &names, 10));
+	CHECK_INT((int)p.items.n, 0); /* no such directory is not a failure to record */
+	CHECK(plan_list(&p, &ctx, "", "top", &names, 10));
+	CHECK_INT((int)names.n, 3);
+	if (names.n == 3) {
+		CHECK_STR(names.v[0], "a");
+		CHECK_STR(names.v[2], "fifo");
+	}
+	ctx.end_ms = child_now_ms() - 1;
+	CHECK(!plan_list(&p, &ctx, "/a", "a", &names, 10));
+	CHECK_INT((int)p.items.n, 1);
+	if (p.items.n == 1) {
+		CHECK_STR(p.items.v[0].source, "/a");
+		CHECK(p.items.v[0].skip_reason && strstr(p.items.v[0].skip_reason, "deadline"));
+		CHECK_INT((int)p.items.v[0].skip_status, (int)STATUS_OK); /* recorded as skipped */
+	}
+	plan_release(&p);
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	item_result_init(&r, 4096);
+	item_file_dirlist(path, 1000, &r);
+	CHECK_INT((int)r.status, (int)STATUS_MISSING);
+	CHECK(strstr(r.reason, "Not a directory") != NULL);
+	item_result_release(&r);
+	item_result_init(&r, 4096);
+	item_file_dirlist(dir, 1000, &r);
+	CHECK_INT((int)r.status, (int)STATUS_OK);
+	CHECK_VIEW(sbuf_view(&r.data), "a\nb\nfifo\n");
+	item_result_release(&r);
+	strlist_free(&names);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	CHECK_INT(system(path), 0);
+}
+
 TEST_MAIN(test_table_expands_against_a_sysroot, test_proxmox_hostpci_and_romfile,
 	  test_libvirt_hostdev_address_and_rom, test_rom_plan_picks_display_and_passthrough,
-	  test_kmsg_records_format_like_dmesg)
+	  test_kmsg_records_format_like_dmesg, test_listings_record_their_status)
