@@ -103,7 +103,7 @@ static void seed_names(struct run *run, char *host, size_t hostsize)
 			    !(str_eq_cstr(word, "search") || str_eq_cstr(word, "domain")))
 				continue;
 			while (str_next_word(&line, &word))
-				redact_add_name(&run->red, word);
+				redact_add_domain(&run->red, word);
 		}
 	}
 	sbuf_release(&sb);

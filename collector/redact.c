@@ -211,6 +211,14 @@ bool redact_add_name(struct redact *r, struct str name)
 	return add_one_name(r, host, REDACT_HOSTNAME);
 }
 
+bool redact_add_domain(struct redact *r, struct str name)
+{
+	name = str_trim(name);
+	while (name.len && name.ptr[name.len - 1] == '.')
+		name.len--;
+	return add_one_name(r, name, REDACT_DOMAIN);
+}
+
 /* ---- matchers: each looks at s[i..] and returns the length of a match or 0 ---- */
 
 static size_t hex_run(const char *p, size_t n, size_t max)
@@ -419,7 +427,10 @@ static size_t match_serial(const char *p, size_t n, size_t *voff, size_t *vlen)
 	return v > k ? v : 0;
 }
 
-static size_t match_name(struct redact *r, const char *p, size_t n, size_t *which)
+/* after_dot: p follows "label." ("hv01.corp.example.net", "mail.corp.example.net"); only a
+ * domain of two or more labels may start there, so that a one-word name never eats a file
+ * name's suffix ("vfio-pci.conf") or a version's part. */
+static size_t match_name(struct redact *r, const char *p, size_t n, bool after_dot, size_t *which)
 {
 	size_t best = 0;
 
@@ -427,6 +438,9 @@ static size_t match_name(struct redact *r, const char *p, size_t n, size_t *whic
 		size_t nl = strlen(r->names.v[j]);
 
 		if (nl <= best || nl > n || !ieq(p, r->names.v[j], nl))
+			continue;
+		if (after_dot &&
+		    (r->name_kind.v[j] != REDACT_DOMAIN || !memchr(r->names.v[j], '.', nl)))
 			continue;
 		if (nl < n && is_word(p[nl]))
 			continue;
@@ -564,8 +578,9 @@ void redact_text(struct redact *r, struct str in, struct sbuf *out)
 				continue;
 			}
 		}
-		if (word_start && r->names.n && (is_alpha(c) || is_digit(c))) {
-			m = match_name(r, s + i, n - i, &which);
+		if ((word_start || (prev == '.' && i >= 2 && is_word(s[i - 2]))) && r->names.n &&
+		    (is_alpha(c) || is_digit(c))) {
+			m = match_name(r, s + i, n - i, !word_start, &which);
 			if (m) {
 				sbuf_add(out, s + lit, i - lit);
 				emit(r, r->name_kind.v[which], str_from_mem(s + i, m), out);

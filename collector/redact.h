@@ -5,7 +5,10 @@
  * 00000000-0000-0000-0000-000000000001, user0) and keeps it, so the same value reads the same
  * everywhere in the bundle. redact_text() is a pure function of its input bytes and the map:
  * no I/O, no clock, no globals. What it replaces (docs/bundle-format.md, "Redaction"):
- *   - host and domain names registered with redact_add_name() (whole words, case-insensitive);
+ *   - host and domain names registered with redact_add_name() and redact_add_domain() (whole
+ *     words, case-insensitive); a domain of two or more labels also right after a label and a
+ *     dot, so "mail.corp.example.net" keeps only "mail." and a full host name becomes
+ *     "host0.domain0";
  *   - IPv4 addresses except 0/8, 127/8 and 255/8, IPv6 addresses except :: and ::1;
  *   - MAC addresses (six hex pairs joined by ':' or '-');
  *   - UUIDs (8-4-4-4-12 hex), which covers smbios1 uuid= and vmgenid;
@@ -65,6 +68,10 @@ const char *redact_kind_name(enum redact_kind kind);
  * words ("pve", "localhost", "proxmox", ...) are refused (false): they identify nobody and
  * would mangle ordinary text. */
 bool redact_add_name(struct redact *r, struct str name);
+
+/* Registers a DNS domain (resolv.conf "search"/"domain") whole, as a domain: "corp.example.net"
+ * is not split into a host "corp" and a domain "example.net". Refused like redact_add_name(). */
+bool redact_add_domain(struct redact *r, struct str name);
 
 /* Appends in to out with every personal value replaced by its token. */
 void redact_text(struct redact *r, struct str in, struct sbuf *out);

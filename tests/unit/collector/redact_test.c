@@ -206,6 +206,57 @@ static void test_seed_hostname_and_vm_config(void)
 	redact_release(&r);
 }
 
+/* The domain of a full host name is replaced after its first label too, and a search domain
+ * wherever it follows a label. Real text: linuxhw 0002's dmesg, whose MDS warning links
+ * https://www.kernel.org/doc/html/latest/admin-guide/hw-vuln/mds.html; the names registered
+ * are what /etc/hosts ("... www.kernel.org") and resolv.conf ("search kernel.org") would give. */
+static void test_domain_after_a_label(void)
+{
+	size_t len;
+	char *in =
+		test_read_file(test_path("VD_SHARED_DIR", "corpus/linuxhw/0002/dmesg.txt"), &len);
+	struct redact r;
+	char *out;
+
+	CHECK(strstr(in, "https://www.kernel.org/doc/html/latest/admin-guide/hw-vuln/mds.html"));
+	redact_init(&r, true);
+	CHECK(redact_add_name(&r, STR_LIT("www.kernel.org")));
+	out = redact_cstr(&r, in, len);
+	CHECK(strstr(out, "kernel.org") == NULL);
+	CHECK(strstr(out, "https://host0.domain0/doc/html/latest/admin-guide/hw-vuln/mds.html"));
+	CHECK_INT(count_pci(out), count_pci(in));
+	CHECK_INT(count_ids(out), count_ids(in));
+	free(out);
+	redact_release(&r);
+
+	/* a search domain alone: the host label before it stays, the domain does not */
+	redact_init(&r, true);
+	CHECK(redact_add_domain(&r, STR_LIT("kernel.org.")));
+	CHECK(!redact_add_domain(&r, STR_LIT("lan")));
+	CHECK_INT(r.names.n, 1);
+	out = redact_cstr(&r, in, len);
+	CHECK(strstr(out, "kernel.org") == NULL);
+	CHECK(strstr(out, "https://www.domain0/doc/html/latest/admin-guide/hw-vuln/mds.html"));
+	CHECK_INT(count_pci(out), count_pci(in));
+	free(out);
+	free(in);
+	redact_release(&r);
+
+	/* versions and file names next to a one-label domain are left alone: seed 001 holds
+	 * "pve-manager/9.0.3/..." style versions and modprobe.d file names */
+	in = test_read_file(test_path("VD_SHARED_DIR", "seeds/001_08cfc1e37197bab7.txt"), &len);
+	redact_init(&r, true);
+	CHECK(redact_add_domain(&r, STR_LIT("conf")));
+	CHECK(redact_add_domain(&r, STR_LIT("rom")));
+	out = redact_cstr(&r, in, len);
+	CHECK(strstr(out, "romfile=12-n100-q10.rom,pcie=1") != NULL);
+	CHECK(strstr(out, "(`/etc/pve/qemu-server/103.conf`)") != NULL);
+	CHECK_INT(count_pci(out), count_pci(in));
+	free(out);
+	free(in);
+	redact_release(&r);
+}
+
 static void test_generic_and_short_names_are_refused(void)
 {
 	struct redact r;
@@ -403,6 +454,6 @@ static void test_vm_config_secrets_are_replaced(void)
 
 TEST_MAIN(test_linuxhw_keeps_pci_addresses_ids_and_versions, test_vm_config_secrets_are_replaced,
 	  test_lspci_serials_are_replaced, test_seed_hostname_and_vm_config,
-	  test_generic_and_short_names_are_refused, test_machine_addresses_are_replaced,
-	  test_ip_addr_output, test_uuids_get_stable_tokens, test_disabled_copies_unchanged,
-	  test_config_device_serial_is_cleared)
+	  test_generic_and_short_names_are_refused, test_domain_after_a_label,
+	  test_machine_addresses_are_replaced, test_ip_addr_output, test_uuids_get_stable_tokens,
+	  test_disabled_copies_unchanged, test_config_device_serial_is_cleared)
