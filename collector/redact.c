@@ -279,9 +279,23 @@ static size_t match_mac(const char *p, size_t n)
 	    (is_word(p[k]) || p[k] == ':' || (p[k] == '-' && k + 1 < n && is_hex(p[k + 1]))))
 		return 0;
 	if (memcmp(p, "00:00:00:00:00:00", 17) == 0 || ieq(p, "ff:ff:ff:ff:ff:ff", 17) ||
-	    memcmp(p, "02:00:00:00:", 12) == 0)
+	    memcmp(p, "00-00-00-00-00-00", 17) == 0 || ieq(p, "ff-ff-ff-ff-ff-ff", 17) ||
+	    memcmp(p, "02:00:00:00:", 12) == 0 || memcmp(p, "02-00-00-00-", 12) == 0)
 		return 0; /* not personal, or one of our own tokens */
 	return k;
+}
+
+/* PXELINUX's BOOTIF=01-aa-bb-cc-dd-ee-ff (IPAPPEND 2): ARP hardware type 01 (Ethernet), then
+ * the MAC with dashes. match_mac() refuses it, seven pairs being no MAC; this takes the last
+ * six. Returns the length of the whole, the MAC starting at 3. */
+static size_t match_hwtype_mac(const char *p, size_t n)
+{
+	size_t m;
+
+	if (n < 20 || p[0] != '0' || p[1] != '1' || p[2] != '-')
+		return 0;
+	m = match_mac(p + 3, n - 3);
+	return m == 17 && p[5] == '-' ? 3 + m : 0;
 }
 
 static size_t match_ipv4(const char *p, size_t n, const char *start, size_t i)
@@ -558,11 +572,26 @@ void redact_text(struct redact *r, struct str in, struct sbuf *out)
 			if ((m = match_uuid(s + i, n - i)) != 0) {
 				kind = REDACT_UUID;
 				val = str_from_mem(s + i, m);
-			} else if ((m = match_mac(s + i, n - i)) != 0) {
+			} else if ((m = match_hwtype_mac(s + i, n - i)) != 0 ||
+				   (m = match_mac(s + i, n - i)) != 0) {
+				size_t at = m == 20 ? 3 : 0;
+
 				kind = REDACT_MAC;
 				for (size_t j = 0; j < 17; j++)
-					norm[j] = s[i + j] == '-' ? ':' : lower(s[i + j]);
+					norm[j] = s[i + at + j] == '-' ? ':' : lower(s[i + at + j]);
 				val = str_from_mem(norm, 17);
+				if (s[i + at + 2] == '-') {
+					/* the same token as the colon form, written with dashes */
+					const char *t = redact_token(r, kind, val);
+
+					sbuf_add(out, s + lit, i + at - lit);
+					for (; *t; t++)
+						sbuf_addch(out, *t == ':' ? '-' : *t);
+					r->count[kind]++;
+					i += m;
+					lit = i;
+					continue;
+				}
 			} else if ((m = match_ipv6(s + i, n - i, norm, sizeof(norm))) != 0) {
 				kind = REDACT_IPV6;
 				val = str_from_cstr(norm);

@@ -10,7 +10,8 @@
  *     dot, so "mail.corp.example.net" keeps only "mail." and a full host name becomes
  *     "host0.domain0";
  *   - IPv4 addresses except 0/8, 127/8 and 255/8, IPv6 addresses except :: and ::1;
- *   - MAC addresses (six hex pairs joined by ':' or '-');
+ *   - MAC addresses (six hex pairs joined by ':' or '-', and PXELINUX's BOOTIF=01-<mac>); a
+ *     dash-separated MAC gets the same token as its colon form, written with dashes;
  *   - UUIDs (8-4-4-4-12 hex), which covers smbios1 uuid= and vmgenid;
  *   - serial numbers after "Serial Number", "SerialNumber:", "serial=", <serial>;
  *   - the user name in /home/<user>;
