@@ -187,6 +187,31 @@ static void skip_reason_for(const struct plan_ctx *ctx, const struct rom_choice 
 		snprintf(reason, size, "reading a ROM needs root");
 		return;
 	}
+	/* iommufd: the device's cdev is /dev/vfio/devices/vfioN, N from <device>/vfio-dev/ */
+	{
+		struct strlist cdevs = { 0 };
+
+		snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/%s/vfio-dev", ctx->sysroot,
+			 bdf);
+		if (dir_list_bounded(path, &cdevs, 16, COLLECT_LIST_MS) < 0 && errno == ETIMEDOUT)
+			snprintf(reason, size, "cannot tell whether the VFIO device is in use");
+		for (size_t i = 0; i < cdevs.n && !reason[0]; i++) {
+			char entry[300];
+
+			snprintf(entry, sizeof(entry), "devices/%s", cdevs.v[i]);
+			h = holders_find(c->holders, entry);
+			if (h)
+				snprintf(reason, size,
+					 "VFIO device /dev/vfio/%.64s is held by pid %d (%s)",
+					 entry, h->pid, h->comm ? h->comm : "?");
+			else if (c->holders->have_dev_vfio && !c->holders->complete)
+				snprintf(reason, size,
+					 "cannot tell whether /dev/vfio/%.64s is in use", entry);
+		}
+		strlist_free(&cdevs);
+		if (reason[0])
+			return;
+	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
 	real = plan_real_path(ctx, path);
 	group = link_target(real);

@@ -214,16 +214,22 @@ static void scan_pid(const char *root, const char *pid, const struct strlist *en
 			for (size_t j = 0; j < entries->n; j++) {
 				struct vfio_holder *v;
 				bool dup = false;
+				const char *entry = entries->v[j];
 
-				if (strcmp(t + 10, entries->v[j]) != 0)
+				/* /dev/vfio/devices/vfioN: an iommufd device cdev (kernel 6.6+,
+				 * QEMU 8.2+), held per device, not per group */
+				if (strcmp(entry, "devices") == 0 &&
+				    strncmp(t + 10, "devices/vfio", 12) == 0 && all_digits(t + 22))
+					entry = t + 10;
+				else if (strcmp(t + 10, entry) != 0)
 					continue;
 				for (size_t k = 0; k < h->v.n; k++)
-					dup = dup || (strcmp(h->v.v[k].entry, entries->v[j]) == 0 &&
+					dup = dup || (strcmp(h->v.v[k].entry, entry) == 0 &&
 						      h->v.v[k].pid == (int)strtol(pid, NULL, 10));
 				if (dup)
 					continue;
 				v = VEC_PUSH(&h->v);
-				v->entry = xstrdup(entries->v[j]);
+				v->entry = xstrdup(entry);
 				v->pid = (int)strtol(pid, NULL, 10);
 				v->comm = read_comm(root, pid);
 			}

@@ -37,7 +37,7 @@ int dir_list_bounded(const char *dir, struct strlist *out, size_t max, long time
 char *link_target(const char *path);
 
 struct vfio_holder {
-	char *entry; /* name under /dev/vfio: "14", "vfio", "devices" ... */
+	char *entry; /* name under /dev/vfio: "14", "vfio", "devices", "devices/vfio3" ... */
 	int pid;     /* 0: nobody holds it */
 	char *comm;  /* the holder's /proc/<pid>/comm, or NULL */
 };
@@ -50,7 +50,8 @@ struct holders {
 };
 
 /* Lists root/dev/vfio and finds every process (root/proc/<pid>/fd/<n>) whose fd points at an
- * entry of it. root is the sysroot ("" for the live system). */
+ * entry of it, or at an iommufd device /dev/vfio/devices/vfioN (entry "devices/vfioN"). root is the
+ * sysroot ("" for the live system). */
 void holders_scan(const char *root, struct holders *h);
 /* holders_scan() in a child killed after timeout_ms. When it does not finish, h says
  * have_dev_vfio, not complete and timed_out, so that every group counts as possibly held. */
@@ -58,5 +59,5 @@ void holders_scan_bounded(const char *root, struct holders *h, long timeout_ms);
 void holders_release(struct holders *h);
 /* One line per entry: "/dev/vfio/14 pid=1234 comm=kvm" or "/dev/vfio/14 free". */
 void holders_format(const struct holders *h, struct sbuf *out);
-/* The first process holding /dev/vfio/<group>, or NULL. */
+/* The first process holding /dev/vfio/<group> (or "devices/vfioN"), or NULL. */
 const struct vfio_holder *holders_find(const struct holders *h, const char *group);
