@@ -199,6 +199,64 @@ static void remember(struct run *run, const struct item *it, const struct item_r
 		rom_scan_vm_config(data, &run->passthru, &run->romfiles);
 }
 
+/* True when reason says source is a symlink ("symbolic link to 'T', not followed") whose
+ * target, resolved against source's directory, is itself the source of a plan item: Debian's
+ * /etc/modules-load.d/modules.conf -> ../modules, /etc/modules being read on its own. */
+static bool link_in_plan(struct run *run, const char *source, const char *reason)
+{
+	static const char lead[] = "symbolic link to '";
+	char path[MAX_PATH_BYTES], *parts[64];
+	const char *t, *end, *slash = strrchr(source, '/');
+	size_t np = 0, len = 0;
+
+	if (strncmp(reason, lead, sizeof(lead) - 1) != 0 || !slash)
+		return false;
+	t = reason + sizeof(lead) - 1;
+	end = strchr(t, '\'');
+	if (!end)
+		return false;
+	if (*t == '/')
+		snprintf(path, sizeof(path), "%.*s", (int)(end - t), t);
+	else
+		snprintf(path, sizeof(path), "%.*s/%.*s", (int)(slash - source), source,
+			 (int)(end - t), t);
+	for (char *c = path; *c;) {
+		char *e = strchr(c, '/');
+
+		if (e)
+			*e = '\0';
+		if (strcmp(c, "..") == 0)
+			np -= np > 0;
+		else if (*c && strcmp(c, ".") != 0 && np < 64)
+			parts[np++] = c;
+		if (!e)
+			break;
+		c = e + 1;
+	}
+	{
+		char norm[MAX_PATH_BYTES];
+
+		norm[0] = '\0';
+		for (size_t i = 0; i < np && len + strlen(parts[i]) + 2 < sizeof(norm); i++)
+			len += (size_t)snprintf(norm + len, sizeof(norm) - len, "/%s", parts[i]);
+		for (size_t i = 0; i < run->plan.items.n; i++)
+			if (strcmp(run->plan.items.v[i].source, norm) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* What a missing command costs, for the summary; the facts kept elsewhere are named. */
+static const struct {
+	const char *name, *cost;
+} missing_cmds[] = {
+	{ "lspci", "the sysfs copy (sys/bus/pci/devices) has the ids, class, revision, config "
+		   "space, driver and IOMMU group; device names and lspci -k's module candidates "
+		   "are not in the bundle" },
+	{ "journalctl", "no kernel log of the previous boot; this boot's comes from dmesg" },
+	{ "uname", "proc/version has the kernel release" },
+};
+
 /* Stores the item's bytes (redacted unless binary) and its manifest record. */
 static int store(struct run *run, const struct item *it, const char *source, struct item_result *r,
 		 struct error *err)
@@ -229,6 +287,7 @@ static int store(struct run *run, const struct item *it, const char *source, str
 		reason = redact_cstr(run, r->reason);
 	}
 	mi = manifest_add(&run->man, src, keep ? path : NULL, r->status, reason);
+	mi->covered = r->status == STATUS_SKIPPED && link_in_plan(run, source, r->reason);
 	mi->exit_code = r->exit_code;
 	mi->duration_ms = r->duration_ms;
 	if (keep) {
@@ -496,8 +555,10 @@ static int open_temp(const char *output, char **temp, struct error *err)
 static void summary(struct run *run, const char *output, long long size)
 {
 	const struct manifest *m = &run->man;
-	size_t shown = 0;
+	size_t shown = 0, covered = 0;
 
+	for (size_t i = 0; i < m->items.n; i++)
+		covered += m->items.v[i].covered;
 	if (run->o->quiet)
 		return;
 	printf("collect: wrote %s (%.1f KiB) in %.1f s\n", output, (double)size / 1024.0,
@@ -505,14 +566,35 @@ static void summary(struct run *run, const char *output, long long size)
 	printf("collect: %zu items collected, %zu truncated, %zu missing (not on this host), "
 	       "%zu skipped, %zu not readable\n",
 	       manifest_count(m, STATUS_OK), manifest_count(m, STATUS_TRUNCATED),
-	       manifest_count(m, STATUS_MISSING), manifest_count(m, STATUS_SKIPPED),
+	       manifest_count(m, STATUS_MISSING), manifest_count(m, STATUS_SKIPPED) - covered,
 	       manifest_count(m, STATUS_DENIED) + manifest_count(m, STATUS_TIMEOUT) +
 		       manifest_count(m, STATUS_ERROR));
+	for (size_t c = 0; c < sizeof(missing_cmds) / sizeof(missing_cmds[0]); c++) {
+		char what[256];
+		size_t len = 0, nl = strlen(missing_cmds[c].name);
+
+		what[0] = '\0';
+		for (size_t i = 0; i < m->items.n; i++) {
+			const struct manifest_item *it = &m->items.v[i];
+
+			if (it->status == STATUS_MISSING && it->reason &&
+			    strncmp(it->reason, missing_cmds[c].name, nl) == 0 &&
+			    strcmp(it->reason + nl, ": command not found") == 0 &&
+			    len + strlen(it->source) + 3 < sizeof(what))
+				len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s",
+							len ? ", " : "", it->source);
+		}
+		if (len)
+			printf("  %s not installed: no %s; %s\n", missing_cmds[c].name, what,
+			       missing_cmds[c].cost);
+	}
 	for (size_t i = 0; i < m->items.n; i++) {
 		const struct manifest_item *it = &m->items.v[i];
 
 		if (it->status != STATUS_DENIED && it->status != STATUS_TIMEOUT &&
 		    it->status != STATUS_ERROR && it->status != STATUS_SKIPPED)
+			continue;
+		if (it->covered)
 			continue;
 		if (shown++ == 15) {
 			printf("  ... (see manifest.json for the rest)\n");

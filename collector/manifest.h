@@ -26,6 +26,7 @@ struct manifest_item {
 	long duration_ms;
 	uint64_t bytes;
 	char sha256[65]; /* "" when nothing was stored */
+	bool covered;	 /* a skipped symlink to another item of the plan: not in the summary */
 };
 
 struct manifest {

@@ -147,6 +147,18 @@ bundle_has "$out" sys/bus/pci/devices/0000:00:02.0/config || fail "no-lspci: sys
 manifest_item "$out" /dev/kmsg | jq -e '.status == "ok" and .path == "cmd/dmesg"' >/dev/null ||
 	fail "no-lspci: dmesg should come from /dev/kmsg"
 bundle_file "$out" cmd/dmesg | sed -n 1p | grep >/dev/null '^\[ *[0-9]*\.[0-9]\{6\}\] ' || fail "no-lspci: kmsg not in dmesg format"
+# the end summary names what is not installed and what that costs; Debian's
+# /etc/modules-load.d/modules.conf -> ../modules is skipped (manifest) but not reported, since
+# /etc/modules is an item of its own
+mkdir -p "$r/etc/modules-load.d"
+ln -s ../modules "$r/etc/modules-load.d/modules.conf"
+sum=$("$collect" -o "$work/nolspci2.tar.gz" --sysroot "$r" --no-roms) || true
+echo "$sum" | grep -F >/dev/null '  lspci not installed: no lspci -nnkvv, lspci -tv; the sysfs copy' ||
+	fail "no-lspci: the summary should name lspci: $sum"
+echo "$sum" | grep -F 'modules.conf' && fail "no-lspci: the summary reports the modules.conf symlink"
+manifest_item "$work/nolspci2.tar.gz" /etc/modules-load.d/modules.conf | jq -e '.status == "skipped" and (.reason | test("symbolic link to .../modules."))' >/dev/null ||
+	fail "no-lspci: modules.conf should stay in the manifest as a skipped symlink"
+bundle_has "$work/nolspci2.tar.gz" etc/modules || fail "no-lspci: etc/modules missing"
 echo "no-lspci host: ok"
 
 # --- 5. hostile files: a symlink out of the plan, an oversized /proc file, a directory ------
