@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -374,6 +375,24 @@ static int load_text(struct ingest *ing, const char *name, struct str data,
 	return ret;
 }
 
+/* A ROM whose header is the problem (0xcffa, 0xffff) has no signature to sniff: "vbios.rom",
+ * "12-n100-q10.rom" by name; "gpu-3060.bin" (a name many other files have) only when it opens
+ * with the 55 aa signature and only its PCIR structure is damaged. */
+static bool rom_named(const char *name, struct str data)
+{
+	size_t n = strlen(name);
+
+	if (data.len > MAX_ROM_BYTES || (data.len >= 4 && memcmp(data.ptr,
+								 "\x7f"
+								 "ELF",
+								 4) == 0))
+		return false;
+	if (n > 4 && strcasecmp(name + n - 4, ".rom") == 0)
+		return true;
+	return n > 4 && strcasecmp(name + n - 4, ".bin") == 0 && data.len >= 2 &&
+	       (uint8_t)data.ptr[0] == 0x55 && (uint8_t)data.ptr[1] == 0xaa;
+}
+
 /* Content of no known path: binary (ROM, config space) or text (file, paste). */
 static int load_by_content(struct ingest *ing, const char *name, struct str data, bool fatal,
 			   struct arena *scratch, struct error *err)
@@ -389,6 +408,11 @@ static int load_by_content(struct ingest *ing, const char *name, struct str data
 
 		/* "0000:01:00.0-config", "01:00.0.cfg": an address in the file name */
 		p.c.has_bdf = pciaddr_find(str_from_cstr(base ? base + 1 : name), &p.c.bdf, NULL);
+	}
+	if ((p.c.kind == SOURCE_UNKNOWN || p.c.confidence == 0) && rom_named(name, data)) {
+		p.c.kind = SOURCE_ROM;
+		p.c.confidence = 50;
+		p.c.how = "name";
 	}
 	if (p.c.kind == SOURCE_UNKNOWN || p.c.confidence == 0) {
 		if (fatal)

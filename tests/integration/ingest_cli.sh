@@ -94,4 +94,12 @@ for w in "'..' in path, skipping" "absolute path, skipping" "'cmd/uname-a': symb
 	grep -qF "$work/hostile.tar: '" "$work/h.err" || fail "hostile: warnings must name the archive"
 	grep -qF "$w" "$work/h.err" || fail "hostile: no warning '$w'"
 done
+# a loose option ROM whose header is the problem: seabios' real vgabios-bochs-display with the
+# 0xcffa an Intel iGPU reads back (seed 001) in place of 55 aa is a ROM by its name, and the
+# fact store keeps the signature it read; an ELF named .bin is not a ROM
+src_rom=${VD_SOURCE_DIR:?}/tests/golden/rom/seabios_vgabios_bochs_display.in
+{ printf '\xfa\xcf'; tail -c +3 "$src_rom"; } >"$work/igpu.rom"
+"$analyze" --classify "$work/igpu.rom" | grep -Eq "igpu.rom +rom +50% +- +name" || fail "a .rom with a bad header is not read as a ROM"
+sig=$("$analyze" query "$work/igpu.rom" --format json --sql "SELECT signature, sig_ok FROM roms" 2>/dev/null)
+echo "$sig" | grep -q '53242' || fail "the ROM's signature 0xcffa is not in the store: $sig"
 echo "ingest CLI ok"
