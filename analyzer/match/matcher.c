@@ -1142,13 +1142,20 @@ int matcher_lint(const struct kb *kb, struct kb_issues *out)
 				continue;
 			}
 			md = pcre2_match_data_create_from_pattern(code, NULL);
-			/* units: the literals (alone and doubled), 'a', ' ', '0', "0:" */
-			const char *units[8 + 2 * 8];
+			/* units: the literals (alone and doubled), 'a', ' ', '0', "0:", and a word
+			 * character before each separator the pattern names ("a," against
+			 * "(?:.*?,){9}": backtracking that one repeated character cannot show) */
+			static const char *const separated[] = { "a,", "a;", "a=", "a/",
+								 "a.", "a-", "a|", NULL };
+			const char *units[8 + 2 * 8 + 8];
 			size_t nu = 0;
 			units[nu++] = "a";
 			units[nu++] = " ";
 			units[nu++] = "0";
 			units[nu++] = "0:";
+			for (size_t i = 0; separated[i]; i++)
+				if (strchr(cl->pattern, separated[i][1]))
+					units[nu++] = separated[i];
 			for (size_t l = 0;
 			     l < cl->n_literals && nu + 1 < sizeof(units) / sizeof(*units); l++)
 				units[nu++] = cl->literals[l];
