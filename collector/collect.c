@@ -275,7 +275,15 @@ static int store(struct run *run, const struct item *it, const char *source, str
 		if (it->flags & ITEM_F_CONFIG)
 			redact_pci_config(&run->red, (uint8_t *)content.buf, content.len);
 	} else {
-		redact_text(&run->red, sbuf_view(&r->data), &content);
+		enum redact_format fmt = REDACT_FMT_TEXT;
+
+		if (it->flags & ITEM_F_UNAME)
+			fmt = REDACT_FMT_UNAME;
+		else if (it->flags & ITEM_F_JOURNAL)
+			fmt = REDACT_FMT_JOURNAL;
+		else if (it->flags & ITEM_F_QEMU_LOG)
+			fmt = REDACT_FMT_QEMU_LOG;
+		redact_text_as(&run->red, fmt, sbuf_view(&r->data), &content);
 	}
 	if (sbuf_failed(&content)) {
 		/* never store a half-redacted file */
@@ -552,6 +560,32 @@ static int open_temp(const char *output, char **temp, struct error *err)
 	return fd;
 }
 
+/* What redaction replaced, from the counts the manifest records: claims only what was done. */
+static void print_redaction(const struct redact *r)
+{
+	static const char *const what[REDACT_KIND_COUNT][2] = {
+		[REDACT_HOSTNAME] = { "host name", "host names" },
+		[REDACT_DOMAIN] = { "domain", "domains" },
+		[REDACT_IPV4] = { "IPv4 address", "IPv4 addresses" },
+		[REDACT_IPV6] = { "IPv6 address", "IPv6 addresses" },
+		[REDACT_MAC] = { "MAC", "MACs" },
+		[REDACT_SERIAL] = { "serial", "serials" },
+		[REDACT_UUID] = { "UUID", "UUIDs" },
+		[REDACT_USER] = { "user name", "user names" },
+		[REDACT_SECRET] = { "secret", "secrets" },
+	};
+	bool any = false;
+
+	printf("collect: replaced by tokens:");
+	for (int k = 0; k < REDACT_KIND_COUNT; k++) {
+		if (!r->count[k])
+			continue;
+		printf("%s %lu %s", any ? "," : "", r->count[k], what[k][r->count[k] != 1]);
+		any = true;
+	}
+	printf("%s\n", any ? "" : " nothing (no host name, address, MAC, serial or UUID found)");
+}
+
 static void summary(struct run *run, const char *output, long long size)
 {
 	const struct manifest *m = &run->man;
@@ -607,8 +641,7 @@ static void summary(struct run *run, const char *output, long long size)
 		printf("collect: not run as root: config space is partial, the kernel log and ROMs "
 		       "may be missing; run it with sudo to collect them\n");
 	if (run->red.enabled)
-		printf("collect: host names, addresses, MACs, serials and UUIDs were replaced by "
-		       "tokens\n");
+		print_redaction(&run->red);
 	else
 		printf("collect: redaction is OFF (--no-redact): do not post this file publicly\n");
 	printf("next: review it with 'tar -tzvf %s', then attach it to your forum thread\n",

@@ -47,6 +47,10 @@ enum item_status {
 #define ITEM_F_CONFIG (1u << 2) /* PCI config space: clear the Device Serial Number */
 #define ITEM_F_CLASS  (1u << 3) /* a device's class file: remembered for choosing ROMs */
 #define ITEM_F_VMCONF (1u << 4) /* a VM config (Proxmox or libvirt): scanned for hostpci */
+/* text whose format says where the host name stands (redact_text_as) */
+#define ITEM_F_UNAME	(1u << 5) /* `uname -a`: REDACT_FMT_UNAME */
+#define ITEM_F_JOURNAL	(1u << 6) /* journalctl/syslog lines: REDACT_FMT_JOURNAL */
+#define ITEM_F_QEMU_LOG (1u << 7) /* libvirt's per-VM log: REDACT_FMT_QEMU_LOG */
 
 struct item {
 	enum item_kind kind;

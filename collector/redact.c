@@ -513,10 +513,280 @@ static size_t match_secret(const char *p, size_t n, size_t *voff, size_t *vlen)
 	return 0;
 }
 
+/* ---- positional host fields: where the format, not the name, says a host name stands ---- */
+
+static bool num_at(const char *p, size_t n, size_t k, unsigned *v)
+{
+	*v = 0;
+	if (n < k)
+		return false;
+	for (size_t j = 0; j < k; j++) {
+		if (!is_digit(p[j]))
+			return false;
+		*v = *v * 10 + (unsigned)(p[j] - '0');
+	}
+	return true;
+}
+
+/* "HH:MM:SS", then an optional ".f" of 1 to 9 digits. Returns the length or 0. */
+static size_t match_hms(const char *p, size_t n)
+{
+	unsigned h, m, sec;
+	size_t k = 8, f = 0;
+
+	if (n < 8 || !num_at(p, n, 2, &h) || p[2] != ':' || !num_at(p + 3, n - 3, 2, &m) ||
+	    p[5] != ':' || !num_at(p + 6, n - 6, 2, &sec) || h > 23 || m > 59 || sec > 60)
+		return 0;
+	if (k < n && p[k] == '.') {
+		while (k + 1 + f < n && f < 10 && is_digit(p[k + 1 + f]))
+			f++;
+		if (f == 0 || f > 9)
+			return 0;
+		k += 1 + f;
+	}
+	return k;
+}
+
+/* Syslog's "Nov 21 11:50:00" and "Nov  1 11:50:00.123456" (journalctl's default, rsyslog's
+ * traditional format). Returns the length or 0. */
+static size_t match_syslog_stamp(const char *p, size_t n)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	unsigned day;
+	size_t hms;
+	bool mon = false;
+
+	if (n < 15 || p[3] != ' ' || p[6] != ' ')
+		return 0;
+	for (size_t j = 0; j < 36; j += 3)
+		mon = mon || memcmp(p, months + j, 3) == 0;
+	if (!mon)
+		return 0;
+	if (p[4] == ' ' && is_digit(p[5]))
+		day = (unsigned)(p[5] - '0');
+	else if (!num_at(p + 4, 2, 2, &day))
+		return 0;
+	if (day < 1 || day > 31)
+		return 0;
+	hms = match_hms(p + 7, n - 7);
+	return hms ? 7 + hms : 0;
+}
+
+/* ISO 8601 as journalctl -o short-iso / short-iso-precise and rsyslog's high-precision format
+ * write it: "2026-11-21T12:00:00+0000", "2024-11-21T11:50:00.123456+01:00", "...Z". The zone is
+ * required. Returns the length or 0. */
+static size_t match_iso_stamp(const char *p, size_t n)
+{
+	unsigned y, mo, d, oh, om;
+	size_t k, hms;
+
+	if (n < 20 || !num_at(p, n, 4, &y) || p[4] != '-' || !num_at(p + 5, 2, 2, &mo) ||
+	    p[7] != '-' || !num_at(p + 8, 2, 2, &d) || p[10] != 'T' || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31)
+		return 0;
+	hms = match_hms(p + 11, n - 11);
+	if (!hms)
+		return 0;
+	k = 11 + hms;
+	if (k < n && p[k] == 'Z')
+		return k + 1;
+	if (k + 5 > n || (p[k] != '+' && p[k] != '-') || !num_at(p + k + 1, 2, 2, &oh))
+		return 0;
+	k += 3;
+	if (p[k] == ':')
+		k++;
+	if (!num_at(p + k, n - k, 2, &om) || oh > 23 || om > 59)
+		return 0;
+	return k + 2;
+}
+
+/* One of our own tokens: "host3", "host3.domain0". */
+static bool is_host_token(const char *p, size_t len)
+{
+	size_t k = 4, d;
+
+	if (len < 5 || !ieq(p, "host", 4))
+		return false;
+	for (d = k; d < len && is_digit(p[d]); d++)
+		;
+	if (d == k)
+		return false;
+	if (d == len)
+		return true;
+	k = d + 7;
+	if (len <= k || !ieq(p + d, ".domain", 7))
+		return false;
+	for (d = k; d < len && is_digit(p[d]); d++)
+		;
+	return d == len;
+}
+
+/* Whether a host field holds something to replace: a name (letters, digits, '_', '-', '.',
+ * starting with a letter or digit), not an IPv4 address (the address matcher's) or a token. */
+static bool host_field_ok(const char *p, size_t len)
+{
+	bool letter = false;
+
+	if (len == 0 || len > REDACT_MAX_VALUE || !(is_alpha(p[0]) || is_digit(p[0])))
+		return false;
+	for (size_t j = 0; j < len; j++) {
+		if (!is_word(p[j]) && p[j] != '.')
+			return false;
+		letter = letter || !(is_digit(p[j]) || p[j] == '.');
+	}
+	return letter && !is_host_token(p, len);
+}
+
+/* A journal line "STAMP HOST ident[pid]: ..." of length n; the ident has no blank, ':' or
+ * '[' and the pid is digits. Returns the host's offset (*len its length) or 0. */
+static size_t journal_host(const char *p, size_t n, size_t *len)
+{
+	size_t k = match_syslog_stamp(p, n), h, id;
+
+	if (!k)
+		k = match_iso_stamp(p, n);
+	if (!k || k >= n || p[k] != ' ')
+		return 0;
+	h = ++k;
+	while (k < n && p[k] != ' ')
+		k++;
+	if (k >= n || !host_field_ok(p + h, k - h))
+		return 0;
+	id = ++k;
+	while (k < n && p[k] != ' ' && p[k] != '\t' && p[k] != ':' && p[k] != '[' && k - id < 64)
+		k++;
+	if (k == id || k >= n)
+		return 0;
+	if (p[k] == '[') {
+		size_t d = ++k;
+
+		while (k < n && is_digit(p[k]))
+			k++;
+		if (k == d || k >= n || p[k] != ']')
+			return 0;
+		k++;
+	}
+	if (k >= n || p[k] != ':' || (k + 1 < n && p[k + 1] != ' ' && p[k + 1] != '\t'))
+		return 0;
+	*len = id - 1 - h;
+	return h;
+}
+
+/* `uname -a`'s first line: "Linux vm 6.18.44-fc-v1300 #1 SMP ...": sysname, nodename, then a
+ * release starting with a digit. Returns the nodename's offset or 0. */
+static size_t uname_host(const char *p, size_t n, size_t *len)
+{
+	size_t k = 0, h;
+
+	while (k < n && is_word(p[k]) && k < 64)
+		k++;
+	if (k == 0 || k >= n || p[k] != ' ' || !is_alpha(p[0]))
+		return 0;
+	h = ++k;
+	while (k < n && p[k] != ' ')
+		k++;
+	if (k + 1 >= n || !is_digit(p[k + 1]) || !host_field_ok(p + h, k - h))
+		return 0;
+	*len = k - h;
+	return h;
+}
+
+static size_t find_in(const char *p, size_t n, const char *what)
+{
+	size_t wl = strlen(what);
+
+	for (size_t k = 0; k + wl <= n; k++)
+		if (memcmp(p + k, what, wl) == 0)
+			return k;
+	return SIZE_MAX;
+}
+
+/* libvirt's per-VM log, once per start: "2020-07-02 09:04:39.037+0000: starting up libvirt
+ * version: 6.0.0, ..., kernel: 3.10.0-1062.9.1.el7.x86_64, hostname: vmi-alpine-efi".
+ * Returns the host's offset or 0. */
+static size_t qemu_log_host(const char *p, size_t n, size_t *len)
+{
+	size_t k, h;
+
+	if (find_in(p, n, ": starting up libvirt version: ") == SIZE_MAX)
+		return 0;
+	k = find_in(p, n, ", hostname: ");
+	if (k == SIZE_MAX)
+		return 0;
+	h = k += 12;
+	while (k < n && p[k] != ',' && p[k] != ' ' && p[k] != '\t' && p[k] != '\r')
+		k++;
+	if (!host_field_ok(p + h, k - h))
+		return 0;
+	*len = k - h;
+	return h;
+}
+
+/* "UPID:<node>:<pid>:<pstart>:<starttime>:" with three 8-digit hex numbers (Proxmox prints
+ * them with %08X). Returns the node's length, which starts at 5, or 0. */
+static size_t match_upid(const char *p, size_t n)
+{
+	size_t k = 5, h;
+
+	if (n < 5 || memcmp(p, "UPID:", 5) != 0)
+		return 0;
+	while (k < n && p[k] != ':' && k - 5 <= 64)
+		k++;
+	h = k - 5;
+	if (k + 28 > n || p[k] != ':' || !host_field_ok(p + 5, h))
+		return 0;
+	for (int f = 0; f < 3; f++, k += 9)
+		if (hex_run(p + k + 1, 8, 8) != 8 || p[k + 9] != ':')
+			return 0;
+	return h;
+}
+
+/* The host field of the line at p (n bytes, no newline) under fmt; offset or SIZE_MAX. */
+static size_t find_host_field(enum redact_format fmt, const char *p, size_t n, bool first,
+			      size_t *len)
+{
+	size_t h = 0;
+
+	switch (fmt) {
+	case REDACT_FMT_UNAME:
+		h = first ? uname_host(p, n, len) : 0;
+		break;
+	case REDACT_FMT_JOURNAL:
+		h = journal_host(p, n, len);
+		break;
+	case REDACT_FMT_QEMU_LOG:
+		h = qemu_log_host(p, n, len);
+		break;
+	default:
+		break;
+	}
+	return h ? h : SIZE_MAX;
+}
+
+/* A positional host name: its first label a host token, the rest (if dotted) a domain one. */
+static void emit_host(struct redact *r, const char *p, size_t len, struct sbuf *out)
+{
+	const char *dot = memchr(p, '.', len);
+	size_t hl = dot ? (size_t)(dot - p) : len;
+
+	emit(r, REDACT_HOSTNAME, str_from_mem(p, hl), out);
+	if (dot && len > hl + 1) {
+		sbuf_addch(out, '.');
+		emit(r, REDACT_DOMAIN, str_from_mem(p + hl + 1, len - hl - 1), out);
+	} else if (dot) {
+		sbuf_addch(out, '.');
+	}
+}
+
 void redact_text(struct redact *r, struct str in, struct sbuf *out)
 {
+	redact_text_as(r, REDACT_FMT_TEXT, in, out);
+}
+
+void redact_text_as(struct redact *r, enum redact_format fmt, struct str in, struct sbuf *out)
+{
 	const char *s = in.ptr;
-	size_t n = in.len, i = 0, lit = 0;
+	size_t n = in.len, i = 0, lit = 0, host_at = SIZE_MAX, host_len = 0;
 
 	if (!r->enabled) {
 		sbuf_add_str(out, in);
@@ -528,6 +798,28 @@ void redact_text(struct redact *r, struct str in, struct sbuf *out)
 		char norm[64];
 		bool word_start = !is_word(prev) && prev != '.';
 
+		if (fmt != REDACT_FMT_TEXT && prev == '\n') {
+			const char *e = memchr(s + i, '\n', n - i);
+			size_t h = find_host_field(fmt, s + i, e ? (size_t)(e - s - i) : n - i,
+						   i == 0, &host_len);
+
+			host_at = h == SIZE_MAX ? SIZE_MAX : i + h;
+		}
+		if (i == host_at) {
+			sbuf_add(out, s + lit, i - lit);
+			emit_host(r, s + i, host_len, out);
+			i += host_len;
+			lit = i;
+			host_at = SIZE_MAX;
+			continue;
+		}
+		if (word_start && c == 'U' && (m = match_upid(s + i, n - i)) != 0) {
+			sbuf_add(out, s + lit, i + 5 - lit);
+			emit_host(r, s + i + 5, m, out);
+			i += 5 + m;
+			lit = i;
+			continue;
+		}
 		if (word_start && at_serial_word(c)) {
 			struct pciaddr pa;
 

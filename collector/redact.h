@@ -16,7 +16,10 @@
  *   - serial numbers after "Serial Number", "SerialNumber:", "serial=", <serial>;
  *   - the user name in /home/<user>;
  *   - secrets in VM configs: Proxmox "cipassword:" and "sshkeys:", password= and passwd=
- *     attributes (libvirt <graphics passwd='...'>).
+ *     attributes (libvirt <graphics passwd='...'>);
+ *   - by position, whatever its length and even when generic: the node of a Proxmox
+ *     "UPID:<node>:<8 hex>:<8 hex>:<8 hex>:" (any text), and the host field that the text's
+ *     format (enum redact_format) puts at a known place.
  * PCI addresses (0000:01:00.0), [vvvv:dddd] ids and version strings are not touched.
  * A disabled map copies text unchanged.
  */
@@ -74,8 +77,26 @@ bool redact_add_name(struct redact *r, struct str name);
  * is not split into a host "corp" and a domain "example.net". Refused like redact_add_name(). */
 bool redact_add_domain(struct redact *r, struct str name);
 
+/* Where a text's format puts the host name. Free-text matching refuses short and generic
+ * names; a host field found by position is replaced whatever it holds (a dotted one becomes
+ * host<N>.domain<N>), unless it is an address (left to the address matchers) or a token. */
+enum redact_format {
+	/* no known position (UPID nodes still count) */
+	REDACT_FMT_TEXT,
+	/* `uname -a`: the nodename, second field of the first line */
+	REDACT_FMT_UNAME,
+	/* journalctl/syslog lines: "Mon DD HH:MM:SS[.f] HOST ident[pid]: ..." or
+	 * "YYYY-MM-DDTHH:MM:SS[.f](Z|+hhmm|+hh:mm) HOST ident[pid]: ..." */
+	REDACT_FMT_JOURNAL,
+	/* libvirt's per-VM log: ", hostname: HOST" of its "starting up libvirt" lines */
+	REDACT_FMT_QEMU_LOG,
+};
+
 /* Appends in to out with every personal value replaced by its token. */
 void redact_text(struct redact *r, struct str in, struct sbuf *out);
+
+/* redact_text() plus the host field that fmt places; REDACT_FMT_TEXT is redact_text(). */
+void redact_text_as(struct redact *r, enum redact_format fmt, struct str in, struct sbuf *out);
 
 /* Zeroes the serial of a PCIe Device Serial Number capability in a config-space dump (the
  * bytes lspci prints as "Device Serial Number"). Bounds-checked; returns how many it cleared. */

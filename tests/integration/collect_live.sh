@@ -11,7 +11,7 @@ chmod 0777 "$work"
 trap 'rm -rf "$work"' EXIT
 
 check_bundle() {
-	local out=$1 who=$2
+	local out=$1 who=$2 said=$3
 	[ -s "$out" ] || fail "$who: no bundle"
 	check_manifest "$out"
 	for p in cmd/uname-a cmd/vfio-holders proc/cmdline proc/cpuinfo proc/version; do
@@ -27,6 +27,18 @@ check_bundle() {
 	# no hostname left (when it is long enough to be redacted at all)
 	local h
 	h=$(hostname 2>/dev/null || cat /etc/hostname)
+	# uname -a's nodename goes by position, whatever its length ("vm" here)
+	local u
+	u=$(bundle_file "$out" cmd/uname-a)
+	[ "$(awk '{ print $2; exit }' <<<"$u")" != "$(uname -n)" ] || fail "$who: uname -a nodename '$(uname -n)' left: $u"
+	grep -F -- " ${h%%.*} " <<<"$u" >/dev/null && fail "$who: host name '$h' left in cmd/uname-a: $u"
+	grep >/dev/null '^Linux host[0-9]* ' <<<"$u" || fail "$who: cmd/uname-a nodename is not a host token: $u"
+	bundle_file "$out" manifest.json | jq -e '.redaction.counts.hostname > 0' >/dev/null ||
+		fail "$who: manifest counts no host name replaced"
+	local want
+	want=$(bundle_file "$out" manifest.json | jq -r '.redaction.counts.hostname')
+	grep >/dev/null "replaced by tokens: $want host name" "$said" ||
+		fail "$who: end summary does not say the manifest's $want host names"
 	if [ "${#h}" -ge 3 ] && ! grep -qix "$h" <<<"localhost pve proxmox debian ubuntu unraid tower server host node"; then
 		tar -xzOf "$out" | grep -aiw -- "$h" >/dev/null && fail "$who: host name '$h' left in the bundle"
 	fi
@@ -49,7 +61,7 @@ ms=$((($(date +%s%N) - start) / 1000000))
 cat "$work/root.txt"
 [ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "root run: exit $rc"
 root_out=$(ls "$work"/vfio-bundle-*.tar.gz)
-check_bundle "$root_out" root
+check_bundle "$root_out" root "$work/root.txt"
 bundle_file "$root_out" manifest.json | jq -e '.root == true' >/dev/null || fail "root run: manifest says not root"
 echo "root run: exit $rc in $ms ms, $(stat -c %s "$root_out") bytes"
 
@@ -67,7 +79,7 @@ else
 fi
 cat "$work/user.txt"
 [ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "unprivileged run: exit $rc"
-check_bundle "$user_out" nobody
+check_bundle "$user_out" nobody "$work/user.txt"
 bundle_file "$user_out" manifest.json | jq -e '.root == false' >/dev/null || fail "unprivileged run: manifest says root"
 grep 'not run as root' "$work/user.txt" >/dev/null || fail "unprivileged run: no hint to run as root"
 [ "$(stat -c %u "$user_out")" = 65534 ] || fail "unprivileged run: bundle not owned by nobody"

@@ -29,6 +29,9 @@ echo kvm >"$r/proc/4242/comm"
 task=$r/var/log/pve/tasks/A/UPID:node-home:00004A2C:0001D2B1:676D5B2A:qmstart:103:root@pam:
 mkdir -p "${task%/*}"
 sed -n '/^Dec 26 09:20:11 server pvedaemon/p' "$shared/seeds/"*.txt | sed -n 1p >"$task"
+# seed 004's pvedaemon lines as journalctl prints them: host column "server", a generic word
+sed -n '/^Dec 26 09:20:11 server pvedaemon/p' "$shared/seeds/"*.txt >"$r/cmd-fixtures/journalctl-k-b0"
+[ "$(wc -l <"$r/cmd-fixtures/journalctl-k-b0")" = 2 ] || fail "seed 004 pvedaemon lines not found"
 
 out=$work/pve.tar.gz
 rc=$(run_collect "$out" --sysroot "$r" --deadline 20)
@@ -63,6 +66,18 @@ tar -tzf "$out" | grep >/dev/null 'UPID:host0:00004A2C' || fail "proxmox: task l
 tar -xzOf "$out" | grep -a >/dev/null node-home && fail "proxmox: host name 'node-home' left in the bundle"
 bundle_file "$out" manifest.json | jq -e '.redaction.enabled and .redaction.counts.hostname > 0 and .root == true' >/dev/null ||
 	fail "proxmox: manifest redaction summary"
+# host names by position: uname -a's nodename (this machine's, whatever its length), the
+# journal's host column and the UPID's node ("server", which free text keeps)
+node=$(awk '{ print $2; exit }' "$r/cmd-fixtures/uname-a")
+[ "$(bundle_file "$out" cmd/uname-a | awk '{ print $2; exit }')" != "$node" ] || fail "proxmox: uname -a nodename '$node' left"
+bundle_file "$out" cmd/uname-a | grep >/dev/null '^Linux host[0-9]* ' || fail "proxmox: uname -a nodename not a host token"
+[ "$(bundle_file "$out" cmd/journalctl-k-b0 | grep -c '^Dec 26 09:20:11 host[0-9]* pvedaemon\[1324\]: ')" = 2 ] ||
+	fail "proxmox: journal host column not replaced"
+bundle_file "$out" cmd/journalctl-k-b0 | grep >/dev/null 'UPID:host[0-9]*:00004A2C:' || fail "proxmox: journal UPID node not replaced"
+bundle_file "$out" cmd/journalctl-k-b0 | grep -w >/dev/null server && fail "proxmox: 'server' left in the journal"
+want=$(bundle_file "$out" manifest.json | jq -r '.redaction.counts.hostname')
+grep -q "replaced by tokens: $want host name" <("$collect" -o "$work/pve-summary.tar.gz" --sysroot "$r" --deadline 20 2>&1 || true) ||
+	fail "proxmox: end summary does not say the manifest's $want host names"
 # the kernel log fixture went through unchanged apart from redaction (linuxhw is anonymised)
 [ "$(bundle_file "$out" cmd/dmesg | grep -c 'vfio')" = "$(grep -c vfio "$r/cmd-fixtures/dmesg")" ] ||
 	fail "proxmox: vfio lines lost from dmesg"
@@ -98,7 +113,10 @@ EOF
 mkdir -p "$r/usr/share/vgabios"
 head -c 1024 "$r/sys/bus/pci/devices/0000:03:00.0/config" >"$r/usr/share/vgabios/gpu.rom"
 grep -h "QEMU unexpectedly closed the monitor (vm='win11')" "$shared/seeds/"*.txt >"$r/var/log/libvirt/qemu/win11.log"
-[ -s "$r/var/log/libvirt/qemu/win11.log" ] || fail "seed 003 libvirt line not found"
+# the start line of a libvirt log (the KubeVirt log of the golden tests) names the host
+sed -n 1p "$src/tests/golden/libvirt_log/kubevirt_start_and_vfio.in" >"$r/var/log/libvirt/qemu/win11.log"
+grep -h "QEMU unexpectedly closed the monitor (vm='win11')" "$shared/seeds/"*.txt >>"$r/var/log/libvirt/qemu/win11.log"
+grep >/dev/null "QEMU unexpectedly" "$r/var/log/libvirt/qemu/win11.log" || fail "seed 003 libvirt line not found"
 out=$work/libvirt.tar.gz
 rc=$(run_collect "$out" --sysroot "$r" --deadline 20)
 [ "$rc" = 0 ] || [ "$rc" = 10 ] || fail "libvirt: exit $rc"
@@ -109,6 +127,8 @@ done
 cmp <(bundle_file "$out" roms/0000:03:00.0.rom) "$r/sys/bus/pci/devices/0000:03:00.0/rom" || fail "libvirt: ROM bytes differ"
 [ "$(cat "$r/sys/bus/pci/devices/0000:03:00.0/rom_enable")" = 0 ] || fail "libvirt: rom_enable not restored"
 bundle_file "$out" cmd/vfio-holders | grep -x >/dev/null '/dev/vfio/20 free' || fail "libvirt: group 20 should be free"
+bundle_file "$out" var/log/libvirt/qemu/win11.log | grep >/dev/null ', hostname: host[0-9]*$' || fail "libvirt: log hostname not replaced"
+bundle_file "$out" var/log/libvirt/qemu/win11.log | grep >/dev/null "(vm='win11')" || fail "libvirt: seed 003 line changed"
 echo "libvirt host: ok"
 
 # --- 3. no IOMMU: linuxhw 0004 (GART, no IVRS), no groups, no /dev/vfio --------------------

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "redact.h"
 #include "test.h"
@@ -524,9 +525,269 @@ static void test_vm_config_secrets_are_replaced(void)
 	redact_release(&r);
 }
 
+static char *redact_as(struct redact *r, enum redact_format fmt, const char *in)
+{
+	struct sbuf out;
+
+	sbuf_init(&out, strlen(in) * 2 + 4096);
+	redact_text_as(r, fmt, str_from_cstr(in), &out);
+	CHECK(!sbuf_failed(&out));
+	return sbuf_detach(&out, NULL);
+}
+
+/* The line of seed 004 that starts with start, with its newline; yours, free(). */
+static char *seed004_line(const char *start)
+{
+	char *in =
+		test_read_file(test_path("VD_SHARED_DIR", "seeds/004_d9beef6cfd738058.txt"), NULL);
+	char *p = strstr(in, start), *line;
+	size_t n;
+
+	CHECK(p != NULL);
+	if (!p)
+		exit(1);
+	n = strcspn(p, "\n");
+	line = malloc(n + 2);
+	CHECK(line != NULL);
+	memcpy(line, p, n);
+	memcpy(line + n, "\n", 2);
+	free(in);
+	return line;
+}
+
+/* Replaces the first "from" in s by "to"; yours, free(). */
+static char *subst(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	size_t n = strlen(s) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+
+	CHECK(p != NULL && out != NULL);
+	snprintf(out, n, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	return out;
+}
+
+/* `uname -a` of this machine, whose host name "vm" is too short for free-text matching:
+ * the nodename is the second field, replaced by position; the rest of the line is kept. */
+static void test_uname_nodename_is_replaced_by_position(void)
+{
+	static const char line[] =
+		"Linux vm 6.18.44-fc-v1300 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux\n";
+	struct redact r;
+	struct utsname u;
+	char live[1024], *out;
+
+	redact_init(&r, true);
+	CHECK(!redact_add_name(&r, STR_LIT("vm")));
+	out = redact_cstr(&r, line, strlen(line));
+	CHECK_STR(out, line); /* free text alone keeps it: the gap this closes */
+	free(out);
+	CHECK_INT(r.count[REDACT_HOSTNAME], 0);
+	out = redact_as(&r, REDACT_FMT_UNAME, line);
+	CHECK_STR(out, "Linux host0 6.18.44-fc-v1300 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux\n");
+	CHECK_INT(r.count[REDACT_HOSTNAME], 1);
+	free(out);
+	/* the short name is not learnt for free text: "(vm='win11')" (seed 003) stays */
+	out = redact_as(&r, REDACT_FMT_TEXT, "QEMU unexpectedly closed the monitor (vm='win11')");
+	CHECK_STR(out, "QEMU unexpectedly closed the monitor (vm='win11')");
+	free(out);
+	/* a second pass over the output hands out nothing new */
+	out = redact_as(
+		&r, REDACT_FMT_UNAME,
+		"Linux host0 6.18.44-fc-v1300 #1 SMP PREEMPT_DYNAMIC @0 x86_64 GNU/Linux\n");
+	CHECK_INT(r.count[REDACT_HOSTNAME], 1);
+	CHECK_INT(r.next[REDACT_HOSTNAME], 1);
+	free(out);
+	/* a dotted nodename: host and domain tokens; only the first line is uname's */
+	out = redact_as(&r, REDACT_FMT_UNAME,
+			"Linux hv01.corp.example.net 6.18.44-fc-v1300 #1 SMP x86_64 GNU/Linux\n"
+			"Linux vm 1\n");
+	CHECK_STR(out,
+		  "Linux host1.domain0 6.18.44-fc-v1300 #1 SMP x86_64 GNU/Linux\nLinux vm 1\n");
+	free(out);
+	redact_release(&r);
+
+	/* and the live line of the machine running the test, from uname(2) as uname -a prints it */
+	CHECK(uname(&u) == 0);
+	snprintf(live, sizeof(live), "%s %s %s %s %s GNU/Linux\n", u.sysname, u.nodename, u.release,
+		 u.version, u.machine);
+	redact_init(&r, true);
+	out = redact_as(&r, REDACT_FMT_UNAME, live);
+	{
+		char want[1024];
+
+		snprintf(want, sizeof(want), "%s host0 %s ", u.sysname, u.release);
+		CHECK(strncmp(out, want, strlen(want)) == 0);
+	}
+	free(out);
+	redact_release(&r);
+}
+
+/* The host column of journal/syslog lines, whatever the name: seed 004's pvedaemon lines
+ * ("server", a generic word free text never replaces), the same lines as this machine ("vm")
+ * would log them, and the ISO 8601 stamps of journalctl -o short-iso / short-iso-precise. */
+static void test_journal_host_column_is_replaced_by_position(void)
+{
+	char *l1 = seed004_line("Dec 26 09:20:11 server pvedaemon[1324]: start VM 110"),
+	     *l2 = seed004_line("Dec 26 09:20:11 server pvedaemon[1324]: VM 110 qmp");
+	struct redact r;
+	struct sbuf in;
+	char *out, *vm, *iso, *precise, *padded;
+
+	redact_init(&r, true);
+	sbuf_init(&in, 1 << 16);
+	sbuf_addstr(&in, l1);
+	sbuf_addstr(&in, l2);
+	out = redact_as(&r, REDACT_FMT_JOURNAL, sbuf_view(&in).ptr);
+	CHECK(strstr(out, "server") == NULL);
+	CHECK(strstr(out, "Dec 26 09:20:11 host0 pvedaemon[1324]: start VM 110: "
+			  "UPID:host0:00004A2C:0001D2B1:676D5B2A:qmstart:110:root@pam:\n"
+			  "Dec 26 09:20:11 host0 pvedaemon[1324]: VM 110 qmp command failed - "
+			  "unable to open /dev/vfio/7: Device or resource busy\n") == out);
+	CHECK_INT(r.count[REDACT_HOSTNAME], 3); /* two host columns and the UPID's node */
+	free(out);
+	/* plain text: only the UPID's node, whose position its format fixes */
+	out = redact_as(&r, REDACT_FMT_TEXT, l1);
+	CHECK(strncmp(out, "Dec 26 09:20:11 server pvedaemon", 32) == 0);
+	CHECK(strstr(out, "UPID:host0:00004A2C:") != NULL);
+	free(out);
+	redact_release(&r);
+
+	redact_init(&r, true);
+	vm = subst(l1, " server ", " vm ");
+	iso = subst(l2, "Dec 26 09:20:11 server", "2024-12-26T09:20:11+0000 vm");
+	precise = subst(l2, "Dec 26 09:20:11 server pvedaemon[1324]",
+			"2024-12-26T09:20:11.123456+01:00 vm kernel");
+	padded = subst(l2, "Dec 26 09:20:11 server", "Dec  6 09:20:11.123456 VM");
+	sbuf_reset(&in);
+	sbuf_addstr(&in, vm);
+	sbuf_addstr(&in, iso);
+	sbuf_addstr(&in, precise);
+	sbuf_addstr(&in, padded);
+	out = redact_as(&r, REDACT_FMT_JOURNAL, sbuf_view(&in).ptr);
+	CHECK(strstr(out, "Dec 26 09:20:11 host0 pvedaemon[1324]: start VM 110: UPID:host1:") ==
+	      out); /* "server" is a second host name here: the UPID's node */
+	CHECK(strstr(out, "\n2024-12-26T09:20:11+0000 host0 pvedaemon[1324]: VM 110 qmp") != NULL);
+	CHECK(strstr(out, "\n2024-12-26T09:20:11.123456+01:00 host0 kernel: VM 110 qmp") != NULL);
+	CHECK(strstr(out, "\nDec  6 09:20:11.123456 host0 pvedaemon[1324]: VM 110 qmp") != NULL);
+	CHECK(strstr(out, " vm ") == NULL && strstr(out, " VM ") == strstr(out, " VM 110"));
+	CHECK_INT(r.count[REDACT_HOSTNAME], 5);
+	/* a second pass over the output changes nothing and hands out no token */
+	{
+		char *again = redact_as(&r, REDACT_FMT_JOURNAL, out);
+
+		CHECK_STR(again, out);
+		CHECK_INT(r.count[REDACT_HOSTNAME], 5);
+		CHECK_INT(r.next[REDACT_HOSTNAME], 2);
+		free(again);
+	}
+	free(out);
+	free(vm);
+	free(iso);
+	free(precise);
+	free(padded);
+	redact_release(&r);
+
+	/* shapes that are not a journal line stay as they are */
+	redact_init(&r, true);
+	{
+		static const char *const keep[] = {
+			"-- Boot 6c1f0e4f5a5b4c2e9f7f0f3c1b2a3d4e --\n",
+			"-- No entries --\n",
+			"Dec 26 9:20:11 vm pvedaemon[1324]: one-digit hour\n",
+			"Dec 26 09:20:11 vm: no ident\n",
+			"Dez 26 09:20:11 vm kernel: not an English month\n",
+			"2024-12-26T09:20:11 vm kernel: no zone\n",
+			"2024-12-26 09:20:11+0000 vm kernel: a blank, not T\n",
+			"Dec 26 09:20:11 vm pvedaemon[13x4]: pid not digits\n",
+			"[    4.088924] usb usb1: New USB device found\n",
+		};
+
+		for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++) {
+			out = redact_as(&r, REDACT_FMT_JOURNAL, keep[k]);
+			CHECK_STR(out, keep[k]);
+			free(out);
+		}
+		/* an address in the host column is the address matcher's */
+		out = redact_as(&r, REDACT_FMT_JOURNAL,
+				"Dec 26 09:20:11 10.0.0.7 pvedaemon[1324]: VM 110 qmp command\n");
+		CHECK_STR(out, "Dec 26 09:20:11 192.0.2.1 pvedaemon[1324]: VM 110 qmp command\n");
+		free(out);
+		CHECK_INT(r.count[REDACT_HOSTNAME], 0);
+	}
+	redact_release(&r);
+
+	/* the linuxhw kernel logs (dmesg, no host column) read as journal text change nothing
+	 * more than as free text */
+	for (int i = 1; i <= 7; i++) {
+		char rel[64], *text, *a, *b;
+		size_t len;
+		struct redact r2;
+
+		snprintf(rel, sizeof(rel), "corpus/linuxhw/%04d/dmesg.txt", i);
+		text = test_read_file(test_path("VD_SHARED_DIR", rel), &len);
+		redact_init(&r, true);
+		redact_init(&r2, true);
+		a = redact_as(&r, REDACT_FMT_JOURNAL, text);
+		b = redact_as(&r2, REDACT_FMT_TEXT, text);
+		CHECK_STR(a, b);
+		CHECK_INT(r.count[REDACT_HOSTNAME], 0);
+		free(a);
+		free(b);
+		free(text);
+		redact_release(&r);
+		redact_release(&r2);
+	}
+	sbuf_release(&in);
+	free(l1);
+	free(l2);
+}
+
+/* libvirt's per-VM log names the host once per start (the KubeVirt log of the golden test,
+ * from upstream); Proxmox task file names name the node, generic or short. */
+static void test_qemu_log_and_upid_hosts(void)
+{
+	char *in = test_read_file(
+		test_path("VD_SOURCE_DIR", "tests/golden/libvirt_log/kubevirt_start_and_vfio.in"),
+		NULL);
+	size_t n = strcspn(in, "\n");
+	struct redact r;
+	char *out;
+
+	CHECK(strstr(in, ", hostname: vmi-alpine-efi\n") == in + n - 26);
+	redact_init(&r, true);
+	out = redact_as(&r, REDACT_FMT_QEMU_LOG, in);
+	CHECK(strncmp(out, in, n - 14) == 0);
+	CHECK(strncmp(out + n - 14, "host0\n", 6) == 0);
+	CHECK_INT(r.count[REDACT_HOSTNAME], 1);
+	free(out);
+	/* "hostname: " elsewhere is free text */
+	out = redact_as(&r, REDACT_FMT_QEMU_LOG, "kernel: 6.8, hostname: vm\n");
+	CHECK_STR(out, "kernel: 6.8, hostname: vm\n");
+	free(out);
+	free(in);
+	redact_release(&r);
+
+	redact_init(&r, true);
+	out = redact_as(
+		&r, REDACT_FMT_TEXT,
+		"var/log/pve/tasks/A/UPID:pve:00004A2C:0001D2B1:676D5B2A:qmstart:110:root@pam:\n"
+		"var/log/pve/tasks/B/UPID:n1:00004A2D:0001D2B1:676D5B2B:vzdump:110:root@pam:\n"
+		"UPID:n1:4A2D:0001D2B1:676D5B2B: not Proxmox's %08X\n");
+	CHECK_STR(
+		out,
+		"var/log/pve/tasks/A/UPID:host0:00004A2C:0001D2B1:676D5B2A:qmstart:110:root@pam:\n"
+		"var/log/pve/tasks/B/UPID:host1:00004A2D:0001D2B1:676D5B2B:vzdump:110:root@pam:\n"
+		"UPID:n1:4A2D:0001D2B1:676D5B2B: not Proxmox's %08X\n");
+	CHECK_INT(r.count[REDACT_HOSTNAME], 2);
+	free(out);
+	redact_release(&r);
+}
+
 TEST_MAIN(test_linuxhw_keeps_pci_addresses_ids_and_versions, test_vm_config_secrets_are_replaced,
 	  test_lspci_serials_are_replaced, test_seed_hostname_and_vm_config,
 	  test_generic_and_short_names_are_refused, test_domain_after_a_label,
 	  test_bootif_and_dashed_macs, test_machine_addresses_are_replaced, test_ip_addr_output,
 	  test_uuids_get_stable_tokens, test_disabled_copies_unchanged,
-	  test_config_device_serial_is_cleared)
+	  test_config_device_serial_is_cleared, test_uname_nodename_is_replaced_by_position,
+	  test_journal_host_column_is_replaced_by_position, test_qemu_log_and_upid_hosts)
