@@ -25,14 +25,16 @@
 #define MAX_SNIFF_BYTES (64u * 1024) /* the prefix of an input a sniffer looks at */
 #define MAX_SNIFF_LINES 200	     /* lines of that prefix a sniffer looks at */
 #define MAX_IOMEM_DEPTH 32	     /* nesting levels of /proc/iomem */
+#define MAX_CELLS	16	     /* cells read from one row of a boxed IOMMU group table */
 
 /* binary */
-#define MAX_ROM_BYTES	 (16u * 1024 * 1024) /* an option ROM image */
-#define MAX_ROM_IMAGES	 32
-#define MAX_XML_BYTES	 (4u * 1024 * 1024) /* a libvirt domain XML */
-#define PCI_CONFIG_BYTES 4096
-#define PCI_MAX_CAPS	 48  /* standard capabilities walked: (256 - 64) / 4 */
-#define PCI_MAX_ECAPS	 960 /* extended capabilities walked: (4096 - 256) / 4 */
+#define MAX_ROM_BYTES	  (16u * 1024 * 1024) /* an option ROM image */
+#define MAX_ROM_IMAGES	  32
+#define MAX_XML_BYTES	  (4u * 1024 * 1024) /* a libvirt domain XML */
+#define MAX_XML_KEY_BYTES 128 /* an element or attribute name in a libvirt option key */
+#define PCI_CONFIG_BYTES  4096
+#define PCI_MAX_CAPS	  48  /* standard capabilities walked: (256 - 64) / 4 */
+#define PCI_MAX_ECAPS	  960 /* extended capabilities walked: (4096 - 256) / 4 */
 
 /* matching */
 #define MAX_MATCH_LIMIT	     100000  /* PCRE2 match limit per call */
@@ -42,8 +44,10 @@
 #define MAX_FINDINGS	     500
 #define MAX_FIX_BYTES	     8192
 #define MAX_OUTPUT_BYTES     (64u * 1024 * 1024)
-#define MAX_UNEXPLAINED	     50	  /* unexplained error-like lines listed; more are counted */
-#define MAX_UNEXPLAINED_SEEN 2000 /* kept by the matcher before evidence is subtracted */
+#define MAX_UNEXPLAINED	     50	   /* unexplained error-like lines listed; more are counted */
+#define MAX_UNEXPLAINED_SEEN 2000  /* kept by the matcher before evidence is subtracted */
+#define MAX_HITS_PER_CLAUSE  10000 /* matching lines kept per pattern clause */
+#define MAX_EV_PER_CLAUSE    (MAX_EVIDENCE * 2) /* evidence kept per clause of one candidate */
 
 /* the PCI picture and readiness (rank/topology.c, report/report_html.c) */
 #define MAX_TOPOLOGY_DEVICES 2048 /* PCI devices listed; more are counted, not listed */
@@ -59,6 +63,7 @@
 #define MAX_LINT_BYTES	    (50u * 1024) /* adversarial subject length in kb lint */
 #define MAX_TEMPLATE_TAGS   128		 /* {{...}} tags in one fix or reason template (kb lint) */
 #define MAX_KB_BINARY_BYTES (64u * 1024) /* a knowledge example's "base64" input, decoded */
+#define MAX_VAR_NAME	    64 /* a {{variable}} name in a fix or reason template, with its NUL */
 
 /* collect: every item is bounded in time and size (docs/collect.md) */
 #define COLLECT_DEADLINE_S	 30		    /* default global deadline (--deadline) */

@@ -6,10 +6,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "common/sbuf.h"
 #include "kb/kb.h"
-
-#define MAX_VAR_NAME 64
 
 struct tag {
 	char kind; /* 0 variable, '#', '^', '/' */

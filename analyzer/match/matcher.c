@@ -27,9 +27,6 @@
 #include "parse/parse.h"
 #include "rank/diagnose.h"
 
-#define MAX_HITS_PER_CLAUSE 10000 /* matching lines kept per pattern clause */
-#define MAX_EV_PER_CLAUSE   (MAX_EVIDENCE * 2)
-
 struct hit {
 	const char *path;
 	uint32_t line;

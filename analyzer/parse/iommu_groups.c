@@ -185,8 +185,6 @@ static int split_cells(struct str t, struct str *cells, int max)
 	return n;
 }
 
-#define MAX_CELLS 16
-
 static bool parse_table_row(struct str t, struct table *tab, int32_t *group, struct pciaddr *bdf,
 			    struct str *desc)
 {

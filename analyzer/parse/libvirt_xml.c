@@ -38,10 +38,9 @@
 #include "common/sbuf.h"
 #include "parse/parsers_all.h"
 
-#define QEMU_NS		  "http://libvirt.org/schemas/domain/qemu/1.0"
-#define SNIFF_BYTES	  4096
-#define MAX_XML_KEY_BYTES 128
-#define PASTE_ROOT	  "vd-paste" /* wraps pasted fragments; not a libvirt element */
+#define QEMU_NS	    "http://libvirt.org/schemas/domain/qemu/1.0"
+#define SNIFF_BYTES 4096
+#define PASTE_ROOT  "vd-paste" /* wraps pasted fragments; not a libvirt element */
 
 struct lx {
 	struct parse_out *out;
