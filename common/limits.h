@@ -22,6 +22,8 @@
 #define MAX_WARNINGS	1000		   /* warnings kept per input; more are counted */
 #define MAX_JSON_BYTES	(4u * 1024 * 1024) /* manifest.json, knowledge files */
 #define MAX_JSON_DEPTH	64
+#define MAX_MANIFEST_WARNINGS \
+	3 /* manifest.json cross-check warnings of one kind; more are counted */
 #define MAX_SNIFF_BYTES (64u * 1024) /* the prefix of an input a sniffer looks at */
 #define MAX_SNIFF_LINES 200	     /* lines of that prefix a sniffer looks at */
 #define MAX_IOMEM_DEPTH 32	     /* nesting levels of /proc/iomem */

@@ -37,6 +37,15 @@ struct sysfs_pending {
 	VEC(struct pending_dev) devs;
 };
 
+/* One bundle (archive or directory) at a time: its members and what its manifest claims,
+ * compared once the whole bundle is read (manifest_check). */
+struct bundle_check {
+	bool active, has_manifest;
+	struct arena arena; /* member paths */
+	VEC(struct manifest_member) members;
+	struct manifest_claims claims;
+};
+
 void ingest_init(struct ingest *ing, struct factstore *fs)
 {
 	memset(ing, 0, sizeof(*ing));
@@ -44,6 +53,19 @@ void ingest_init(struct ingest *ing, struct factstore *fs)
 	ing->fs = fs;
 	ing->pending = xcalloc(1, sizeof(*ing->pending));
 	arena_init(&ing->pending->arena);
+	ing->check = xcalloc(1, sizeof(*ing->check));
+	arena_init(&ing->check->arena);
+	manifest_claims_init(&ing->check->claims);
+}
+
+static void check_clear(struct bundle_check *bc)
+{
+	VEC_FREE(&bc->members);
+	arena_release(&bc->arena);
+	arena_init(&bc->arena);
+	manifest_claims_release(&bc->claims);
+	manifest_claims_init(&bc->claims);
+	bc->active = bc->has_manifest = false;
 }
 
 static void pending_clear(struct sysfs_pending *p)
@@ -60,6 +82,12 @@ void ingest_release(struct ingest *ing)
 	if (ing->pending) {
 		pending_clear(ing->pending);
 		free(ing->pending);
+	}
+	if (ing->check) {
+		check_clear(ing->check);
+		manifest_claims_release(&ing->check->claims);
+		arena_release(&ing->check->arena);
+		free(ing->check);
 	}
 	VEC_FREE(&ing->records);
 	VEC_FREE(&ing->warnings);
@@ -491,8 +519,10 @@ static int load_manifest(struct ingest *ing, const char *path, struct str data,
 	int ret;
 
 	parse_out_init(&out);
-	if (manifest_rows(data, &out, &merr) < 0)
+	if (manifest_rows(data, &out, ing->check->active ? &ing->check->claims : NULL, &merr) < 0)
 		parse_warn(&out, 0, "%s, its item statuses are unknown", merr.msg);
+	else
+		ing->check->has_manifest = ing->check->active;
 	p.first_line = data.len ? 1 : 0;
 	p.last_line = count_lines(data);
 	ret = store_part(ing, &p, &out, err);
@@ -578,6 +608,9 @@ static int sink_file(void *ctx, const char *path, struct str data, struct error 
 
 	ing->stats.files++;
 	ing->stats.bytes += data.len;
+	if (ing->check->active && ing->check->members.n < MAX_ENTRIES)
+		manifest_member_set(VEC_PUSH(&ing->check->members),
+				    arena_strdup(&ing->check->arena, path), data);
 	if (!classify_path(path, &c)) {
 		arena_init(&scratch);
 		ret = load_by_content(ing, path, data, false, &scratch, err);
@@ -623,19 +656,44 @@ static void sink_warn(void *ctx, const char *path, const char *msg)
 	add_warning(ing, ing->origin, 0, "'%s'%s: %s", name, path && path[n] ? "..." : "", msg);
 }
 
+static void check_warn(void *ctx, const char *msg)
+{
+	struct ingest *ing = ctx;
+
+	add_warning(ing, ing->origin, 0, "%s", msg);
+}
+
+static void check_begin(struct ingest *ing)
+{
+	check_clear(ing->check);
+	ing->check->active = true;
+}
+
+/* After a bundle was read whole: its manifest's claims against its members. */
+static void check_end(struct ingest *ing, int ret)
+{
+	struct bundle_check *bc = ing->check;
+
+	if (ret == 0 && bc->has_manifest)
+		manifest_check(&bc->claims, bc->members.v, bc->members.n, check_warn, ing);
+	check_clear(bc);
+}
+
 static int read_bundle(struct ingest *ing, const char *file, const struct str *mem,
 		       struct error *err)
 {
 	struct file_sink sink = {
 		.file = sink_file, .warn = sink_warn, .ctx = ing, .total_bytes = &ing->total_bytes
 	};
-	int ret = mem ? bundle_read_memory(*mem, file, &sink, err)
-		      : bundle_read_file(file, &sink, err);
+	int ret;
 
+	check_begin(ing);
+	ret = mem ? bundle_read_memory(*mem, file, &sink, err) : bundle_read_file(file, &sink, err);
 	if (ret == 0)
 		ret = flush_sysfs(ing, err);
 	else
 		pending_clear(ing->pending);
+	check_end(ing, ret);
 	return ret;
 }
 
@@ -730,11 +788,13 @@ static int add_path(struct ingest *ing, const char *arg, struct error *err)
 	if (strcmp(arg, "-") != 0 && stat(arg, &st) != 0)
 		return error_set(err, EXIT_INPUT, "cannot open '%s': %s", arg, strerror(errno));
 	if (strcmp(arg, "-") != 0 && S_ISDIR(st.st_mode)) {
+		check_begin(ing);
 		ret = dir_read(arg, &sink, err);
 		if (ret == 0)
 			ret = flush_sysfs(ing, err);
 		else
 			pending_clear(ing->pending);
+		check_end(ing, ret);
 		return ret;
 	}
 	if (strcmp(arg, "-") != 0 && S_ISREG(st.st_mode) && peek_archive(arg))

@@ -53,6 +53,7 @@ struct ingest_stats {
 };
 
 struct sysfs_pending;
+struct bundle_check;
 
 struct ingest {
 	struct arena arena;
@@ -68,6 +69,7 @@ struct ingest {
 	/* private */
 	const char *origin;
 	struct sysfs_pending *pending;
+	struct bundle_check *check; /* members and manifest claims of the bundle being read */
 };
 
 void ingest_init(struct ingest *ing, struct factstore *fs);

@@ -5,7 +5,11 @@
 # (each pattern's literals followed by 8 KiB of the units PCRE2 backtracks over). Each is a
 # bounded analysis: exit 0, the real files analyzed, the manifest problem warned about, no
 # file named by the manifest read (a sentinel file's text never reaches the fact store), CPU
-# under 60 s.
+# under 60 s. The lies are each warned about in the JSON report's warnings (a member's sha256
+# and size, an `ok` item absent from the bundle, unclean paths - not stored as facts -,
+# negative bytes, counts that disagree), at most MAX_MANIFEST_WARNINGS (3) per kind and then a
+# count; a bundle the real collector just made, read as an archive and as a directory, gives
+# none of them.
 # shellcheck source=hostile.inc
 . "$(dirname "$0")/hostile.inc"
 
@@ -37,7 +41,10 @@ lies = {
         {'source': 'lspci -nnkvv', 'path': 'cmd/lspci-nnkvv', 'status': 'missing', 'bytes': -5,
          'sha256': 'zz' * 40, 'exit': 2 ** 70},
         {'source': 'x', 'path': 'cmd/' + 'y' * 5000, 'status': 'truncated\u0000\u202e'},
-    ],
+        {'source': 'cat /proc/cmdline', 'path': 'proc/cmdline', 'status': 'ok', 'bytes': 10},
+    ] + [{'source': 'c%d' % i, 'path': 'cmd/absent-%d' % i, 'status': 'ok'} for i in range(5)],
+    'counts': {'ok': 99, 'missing': -1, 'denied': 2, 'timeout': 0, 'truncated': 1,
+               'skipped': 0, 'error': 0},
 }
 bundle('lies.tar.gz', json.dumps(lies).encode())
 bundle('nested.tar.gz', b'{"items": ' + b'[' * 100000 + b']' * 100000 + b'}')
@@ -66,6 +73,48 @@ EOF
 
 in=$work/in
 expect_clean lies --format json "$in/lies.tar.gz"
+# manifest_warnings NAME: the report's warnings about manifest.json, one a line
+manifest_warnings() {
+	python3 -c 'import json, sys
+for w in json.load(open(sys.argv[1])).get("warnings", []):
+    if w["message"].startswith("manifest.json: "):
+        print(w["message"])' "$work/res/$1.out"
+}
+lies_warned=$(manifest_warnings lies)
+for want in \
+	"item 'cmd/dmesg': sha256 [0-9a-f]{16}\.\.\. differs from the member's [0-9a-f]{16}\.\.\.\$" \
+	"item 'cmd/dmesg': bytes 1, but the member holds [0-9]+\$" \
+	"item 'cmd/lspci-nnkvv': sha256 'z+\.\.\.' is not 64 hex digits" \
+	"item 'cmd/lspci-nnkvv': bytes -5 is negative" \
+	"item path '\.\./\.\./\.\./\.\./etc/shadow' is not a clean relative path \(a '\.\.' component\): the item is not stored" \
+	"item path '$sentinel' is not a clean relative path \(absolute\)" \
+	"item path 'cmd/y+\.\.\.' is not a clean relative path \(longer than 1024 bytes\)" \
+	"item 'proc/cmdline' has status ok but the bundle has no such member" \
+	"item 'cmd/absent-1' has status ok but the bundle has no such member" \
+	"3 more items stored by their status but absent from the bundle, not listed \(limit 3\)" \
+	"counts.ok is 99, but 9 items have status ok" \
+	"counts.missing is not a whole number of at least 0" \
+	"counts.denied is 2, but 0 items have status denied"; do
+	grep -qE -- "^manifest.json: $want" <<<"$lies_warned" || fail "lies: no warning matching '$want' in: $lies_warned"
+done
+grep -q "absent-2'" <<<"$lies_warned" && fail "lies: more than 3 warnings of one kind listed"
+checks=$((checks + 1))
+# the unclean items are not facts
+(cd "$work/cwd" && "$analyze" query "$in/lies.tar.gz" --sql "SELECT count(*) FROM facts WHERE scope = 'manifest' AND (subject LIKE '%shadow%' OR subject LIKE '%secret%' OR subject LIKE 'cmd/yyy%')" >"$work/res/unclean.out" 2>/dev/null) || true
+grep -qE "^ *0$" "$work/res/unclean.out" || fail "lies: items with unclean paths were stored as facts: $(cat "$work/res/unclean.out")"
+
+# a clean bundle by the real collector: none of these warnings, as an archive or a directory
+crc=0
+(cd "$work/cwd" && "$VD_BIN_DIR/collect" -q -o "$in/clean.tar.gz") || crc=$?
+[ "$crc" = 0 ] || [ "$crc" = 10 ] || fail "collect: exit $crc"
+mkdir "$in/clean-dir" && tar -xzf "$in/clean.tar.gz" -C "$in/clean-dir"
+expect_clean clean --format json "$in/clean.tar.gz"
+expect_clean clean-dir --format json "$in"/clean-dir/vfio-bundle-*
+for n in clean clean-dir; do
+	w=$(manifest_warnings "$n")
+	[ -z "$w" ] || fail "$n: a bundle collect made draws manifest warnings: $w"
+	! grep -q 'manifest.json: ' "$work/res/$n.err" || fail "$n: manifest warnings on stderr"
+done
 expect_warned nested "manifest.json: nested deeper than 64 levels" --format json "$in/nested.tar.gz"
 expect_warned big "manifest.json: larger than 4194304 bytes" --format json "$in/big.tar.gz"
 expect_warned notjson "manifest.json: not valid JSON" --format json "$in/notjson.tar.gz"
