@@ -81,12 +81,39 @@ static int list_child(void *arg, int fd)
 	return 0;
 }
 
+/* Reads a child's pipe into sb until EOF or the deadline (child_now_ms() time); true when the
+ * deadline came first. */
+static bool read_until(int fd, long deadline, struct sbuf *sb)
+{
+	char buf[65536];
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = deadline - child_now_ms();
+		ssize_t n;
+		int r;
+
+		if (left <= 0)
+			return true;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return false;
+		sbuf_add(sb, buf, (size_t)n);
+	}
+}
+
 int dir_list_bounded(const char *dir, struct strlist *out, size_t max, long timeout_ms)
 {
 	struct list_job job = { .dir = dir, .max = max };
 	long deadline = child_now_ms() + timeout_ms;
 	struct sbuf sb;
-	char buf[65536];
 	bool timed_out = false;
 	int32_t e;
 	int fd;
@@ -100,28 +127,7 @@ int dir_list_bounded(const char *dir, struct strlist *out, size_t max, long time
 	if (pid < 0)
 		return -1;
 	sbuf_init(&sb, sizeof(e) + max * 257);
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline - child_now_ms();
-		ssize_t n;
-		int r;
-
-		if (left <= 0) {
-			timed_out = true;
-			break;
-		}
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			continue;
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
-		sbuf_add(&sb, buf, (size_t)n);
-	}
+	timed_out = read_until(fd, deadline, &sb);
 	close(fd);
 	child_stop(pid, timed_out);
 	if (timed_out || sb.len < sizeof(e)) {
@@ -301,7 +307,6 @@ void holders_scan_bounded(const char *root, struct holders *h, long timeout_ms)
 	long deadline = child_now_ms() + timeout_ms;
 	struct sbuf sb;
 	struct str in, line, w;
-	char buf[65536];
 	bool timed_out = false;
 	int fd;
 	pid_t pid;
@@ -314,28 +319,7 @@ void holders_scan_bounded(const char *root, struct holders *h, long timeout_ms)
 		return;
 	}
 	sbuf_init(&sb, (size_t)64 << 20);
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = deadline - child_now_ms();
-		ssize_t n;
-		int r;
-
-		if (left <= 0) {
-			timed_out = true;
-			break;
-		}
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			continue;
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break;
-		sbuf_add(&sb, buf, (size_t)n);
-	}
+	timed_out = read_until(fd, deadline, &sb);
 	close(fd);
 	child_stop(pid, timed_out);
 	in = sbuf_view(&sb);
