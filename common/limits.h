@@ -39,10 +39,12 @@
 #define PCI_MAX_ECAPS	  960 /* extended capabilities walked: (4096 - 256) / 4 */
 
 /* matching */
-#define MAX_MATCH_LIMIT	     100000  /* PCRE2 match limit per call */
-#define MAX_DEPTH_LIMIT	     10000   /* PCRE2 depth limit per call */
-#define MAX_SQL_STEPS	     5000000 /* SQLite VM steps per knowledge query (progress handler) */
-#define MAX_EVIDENCE	     20	     /* evidence lines shown per finding */
+#define MAX_MATCH_LIMIT 100000	/* PCRE2 match limit per call */
+#define MAX_DEPTH_LIMIT 10000	/* PCRE2 depth limit per call */
+#define MAX_SQL_STEPS	5000000 /* SQLite VM steps per knowledge query (progress handler) */
+#define MAX_SQL_HEAP_BYTES \
+	(448u * 1024 * 1024)	/* SQLite memory of a run: the fact store and queries */
+#define MAX_EVIDENCE	     20 /* evidence lines shown per finding */
 #define MAX_FINDINGS	     500
 #define MAX_FIX_BYTES	     8192
 #define MAX_OUTPUT_BYTES     (64u * 1024 * 1024)

@@ -104,17 +104,32 @@ struct factstore {
 	bool query_running;   /* the progress handler caps only user queries */
 };
 
+/* SQLite's memory is capped (MAX_SQL_HEAP_BYTES, set in factstore_open): running out of it is
+ * a limit of the input, not an internal failure. */
+static int nomem_error(struct error *err, const char *what)
+{
+	return error_set(err, EXIT_LIMIT,
+			 "fact store: %s: more than %u MiB of SQLite memory (limit)", what,
+			 MAX_SQL_HEAP_BYTES >> 20);
+}
+
 static int db_error(struct factstore *fs, struct error *err, const char *what)
 {
+	if (sqlite3_errcode(fs->db) == SQLITE_NOMEM)
+		return nomem_error(err, what);
 	return error_set(err, EXIT_INTERNAL, "fact store: %s: %s", what, sqlite3_errmsg(fs->db));
 }
 
 static int exec(struct factstore *fs, const char *sql, struct error *err)
 {
 	char *msg = NULL;
+	int rc = sqlite3_exec(fs->db, sql, NULL, NULL, &msg);
 
-	if (sqlite3_exec(fs->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		error_set(err, EXIT_INTERNAL, "fact store: %s", msg ? msg : "exec failed");
+	if (rc != SQLITE_OK) {
+		if ((rc & 0xff) == SQLITE_NOMEM)
+			nomem_error(err, "building the indexes");
+		else
+			error_set(err, EXIT_INTERNAL, "fact store: %s", msg ? msg : "exec failed");
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -247,6 +262,8 @@ struct factstore *factstore_open(const char *path, struct error *err)
 	if (path && prepare_file(path, err) < 0)
 		return NULL;
 	fs = xcalloc(1, sizeof(*fs));
+	/* process-wide; every store of a run (diff has two) shares it */
+	sqlite3_hard_heap_limit64(MAX_SQL_HEAP_BYTES);
 	if (sqlite3_open_v2(path ? path : ":memory:", &fs->db, flags, NULL) != SQLITE_OK) {
 		error_set(err, path ? EXIT_OUTPUT : EXIT_INTERNAL,
 			  "cannot open fact store '%s': %s",
@@ -1025,6 +1042,8 @@ long factstore_query(struct factstore *fs, const char *sql, const struct fs_para
 	if (rc == SQLITE_INTERRUPT) {
 		n = error_set(err, EXIT_LIMIT, "SQL stopped after about %d steps (limit)",
 			      MAX_SQL_STEPS);
+	} else if ((rc & 0xff) == SQLITE_NOMEM) {
+		n = nomem_error(err, "query");
 	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		n = error_set(err, EXIT_USAGE, "SQL failed: %s", sqlite3_errmsg(fs->db));
 	}

@@ -71,6 +71,8 @@ cmp -s "$work/precious.txt" "$shared/corpus/linuxhw/0001/dmesg.txt" || { echo "F
 expect 2 "SQL refused: only reading is allowed" query "$work/good.tar.gz" --sql "DELETE FROM lines"
 expect 2 "SQL refused" query "$work/good.tar.gz" --sql "ATTACH DATABASE '$work/x.db' AS x"
 expect 2 "no INPUT given" --classify
+# SQL memory is capped (MAX_SQL_HEAP_BYTES): a query that asks for 900 MB stops with exit 4
+expect 4 "more than 448 MiB of SQLite memory (limit)" query "$work/good.tar.gz" --sql "SELECT length(randomblob(900000000))"
 expect 2 "unknown option '--frobnicate'" --frobnicate "$work/good.tar.gz"
 expect 2 "unknown format 'pdf'" --format pdf "$work/good.tar.gz"
 # nothing to read: an empty file, an empty directory, an empty archive
