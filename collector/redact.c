@@ -341,8 +341,9 @@ static size_t match_ipv4(const char *p, size_t n, const char *start, size_t i)
 		for (size_t w = 0; w < sizeof(version_words) / sizeof(version_words[0]); w++) {
 			size_t wl = strlen(version_words[w]);
 
+			/* the word itself, not the last label of a name ("myhost.ver") */
 			if (b >= wl && ieq(start + b - wl, version_words[w], wl) &&
-			    (b == wl || !is_alpha(start[b - wl - 1])))
+			    (b == wl || (!is_alpha(start[b - wl - 1]) && start[b - wl - 1] != '.')))
 				return 0;
 		}
 	}
