@@ -56,3 +56,5 @@ void child_stop(pid_t pid, bool kill_it);
 
 /* Milliseconds on the monotonic clock. */
 long child_now_ms(void);
+/* Writes all n bytes to fd (a child's pipe), retrying on EINTR; -1 when the reader is gone. */
+int child_write_all(int fd, const void *p, size_t n);

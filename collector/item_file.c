@@ -36,28 +36,11 @@ struct batch_job {
 	size_t from;
 };
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int put_rec(int out, uint32_t type, size_t i, int32_t value, uint32_t len)
 {
 	struct rec r = { .type = type, .index = (uint32_t)i, .value = value, .len = len };
 
-	return write_all(out, &r, sizeof(r));
+	return child_write_all(out, &r, sizeof(r));
 }
 
 /* Reads one file into out as DATA records, at most cap bytes; returns END flags, and the errno
@@ -90,7 +73,7 @@ static uint32_t read_one(int out, size_t i, const struct item_file_req *q, int f
 			break;
 		}
 		if (put_rec(out, REC_DATA, i, 0, (uint32_t)n) < 0 ||
-		    write_all(out, buf, (size_t)n) < 0)
+		    child_write_all(out, buf, (size_t)n) < 0)
 			_exit(0); /* the parent is gone or killed us on purpose */
 		total += (size_t)n;
 	}

@@ -69,15 +69,7 @@ static int list_child(void *arg, int fd)
 	sbuf_add(&sb, &e, sizeof(e));
 	for (size_t i = 0; i < names.n; i++)
 		sbuf_add(&sb, names.v[i], strlen(names.v[i]) + 1);
-	for (size_t off = 0; off < sb.len;) {
-		ssize_t w = write(fd, sb.buf + off, sb.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	child_write_all(fd, sb.buf, sb.len); /* a reader gone is its timeout */
 	return 0;
 }
 
@@ -290,15 +282,7 @@ static int holders_child(void *arg, int fd)
 		if (!strpbrk(h.v.v[i].entry, " \n"))
 			sbuf_addf(&sb, "%s %d %s\n", h.v.v[i].entry, h.v.v[i].pid,
 				  h.v.v[i].comm ? h.v.v[i].comm : "-");
-	for (size_t off = 0; off < sb.len;) {
-		ssize_t w = write(fd, sb.buf + off, sb.len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
+	child_write_all(fd, sb.buf, sb.len); /* a reader gone is its timeout */
 	return 0;
 }
 
